@@ -1,0 +1,294 @@
+//! Extracting a [`RecordSummary`] from a record's statements.
+//!
+//! Runs identically at import and at reindex (both read the same statements), which is what
+//! makes the index a pure function of the store.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use ldtcat_vocab::{ns, Kind};
+use oxrdf::{NamedOrBlankNode, Term, Triple};
+
+use crate::summary::{pick_display, BoundingBox, LangString, RecordSummary, TemporalCoverage};
+
+/// What is known of a record besides its statements.
+pub struct RecordFacts<'a> {
+    /// Record id.
+    pub id: &'a str,
+    /// Resource IRI.
+    pub iri: &'a str,
+    /// Kind.
+    pub kind: Kind,
+    /// Source ids.
+    pub sources: &'a [String],
+}
+
+struct View<'a> {
+    triples: &'a [Triple],
+}
+
+fn node_key(node: &NamedOrBlankNode) -> &str {
+    match node {
+        NamedOrBlankNode::NamedNode(n) => n.as_str(),
+        NamedOrBlankNode::BlankNode(b) => b.as_str(),
+    }
+}
+
+fn term_node_key(term: &Term) -> Option<&str> {
+    match term {
+        Term::NamedNode(n) => Some(n.as_str()),
+        Term::BlankNode(b) => Some(b.as_str()),
+        _ => None,
+    }
+}
+
+impl<'a> View<'a> {
+    fn objects(&self, subject: &str, predicate: &str) -> impl Iterator<Item = &'a Term> + '_ {
+        let predicate = predicate.to_owned();
+        let subject = subject.to_owned();
+        self.triples
+            .iter()
+            .filter(move |t| t.predicate.as_str() == predicate && node_key(&t.subject) == subject)
+            .map(|t| &t.object)
+    }
+
+    fn lang_strings(&self, subject: &str, predicate: &str) -> Vec<LangString> {
+        let mut values: Vec<LangString> = self
+            .objects(subject, predicate)
+            .filter_map(|term| match term {
+                Term::Literal(l) if !l.value().trim().is_empty() => Some(LangString {
+                    value: l.value().trim().to_owned(),
+                    lang: l.language().map(str::to_ascii_lowercase),
+                }),
+                _ => None,
+            })
+            .collect();
+        values.dedup();
+        values
+    }
+
+    fn texts(&self, subject: &str, predicate: &str) -> Vec<String> {
+        self.objects(subject, predicate)
+            .filter_map(|term| match term {
+                Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                Term::Literal(l) if !l.value().trim().is_empty() => Some(l.value().trim().to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn linked_nodes(&self, subject: &str, predicate: &str) -> Vec<&'a str> {
+        self.objects(subject, predicate).filter_map(term_node_key).collect()
+    }
+
+    fn first_literal(&self, subject: &str, predicates: &[String]) -> Option<String> {
+        predicates.iter().find_map(|p| {
+            self.objects(subject, p).find_map(|t| match t {
+                Term::Literal(l) => Some(l.value().trim().to_owned()),
+                _ => None,
+            })
+        })
+    }
+}
+
+fn dct(local: &str) -> String {
+    format!("{}{local}", ns::DCT)
+}
+
+fn dcat(local: &str) -> String {
+    format!("{}{local}", ns::DCAT)
+}
+
+/// The summary of one record.
+pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
+    let view = View { triples };
+    let root = facts.iri;
+    let mut parts: Vec<&str> = vec![root];
+    parts.extend(view.linked_nodes(root, &dcat("distribution")));
+
+    let mut formats = Vec::new();
+    let mut licences = Vec::new();
+    for part in &parts {
+        for predicate in [dcat("mediaType"), dct("format"), dcat("packageFormat")] {
+            formats.extend(view.texts(part, &predicate).into_iter().map(|f| normalise_format(&f)));
+        }
+        licences.extend(view.texts(part, &dct("license")));
+    }
+    sort_dedup(&mut formats);
+    sort_dedup(&mut licences);
+
+    let mut publishers = Vec::new();
+    for predicate in [dct("publisher"), format!("{}hasProvider", ns::MLDCAT)] {
+        for term in view.objects(root, &predicate) {
+            let name = term_node_key(term).and_then(|node| {
+                let names = view.lang_strings(node, &format!("{}name", ns::FOAF));
+                pick_display(&names).map(str::to_owned)
+            });
+            match (name, term) {
+                (Some(name), _) => publishers.push(name),
+                (None, Term::NamedNode(n)) => publishers.push(n.as_str().to_owned()),
+                (None, Term::Literal(l)) => publishers.push(l.value().to_owned()),
+                _ => {}
+            }
+        }
+    }
+    sort_dedup(&mut publishers);
+    let mut themes = view.texts(root, &dcat("theme"));
+    sort_dedup(&mut themes);
+    let mut sources = facts.sources.to_vec();
+    sort_dedup(&mut sources);
+
+    RecordSummary {
+        id: facts.id.to_owned(),
+        iri: facts.iri.to_owned(),
+        kind: facts.kind,
+        titles: view.lang_strings(root, &dct("title")),
+        descriptions: view.lang_strings(root, &dct("description")),
+        keywords: view.lang_strings(root, &dcat("keyword")),
+        themes,
+        publishers,
+        formats,
+        licences,
+        sources,
+        bbox: bounding_box(&view, root),
+        temporal: temporal_coverage(&view, root),
+        modified: view
+            .first_literal(root, &[dct("modified"), dct("issued")])
+            .and_then(|text| parse_datetime(&text)),
+    }
+}
+
+fn sort_dedup(values: &mut Vec<String>) {
+    values.sort();
+    values.dedup();
+}
+
+/// `text/csv` for an IANA media-type IRI, `CSV` for an EU file-type IRI, the literal itself.
+pub fn normalise_format(value: &str) -> String {
+    if let Some((_, media_type)) = value.split_once("/assignments/media-types/") {
+        return media_type.to_owned();
+    }
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return value.trim_end_matches('/').rsplit('/').next().unwrap_or(value).to_owned();
+    }
+    value.to_owned()
+}
+
+fn bounding_box(view: &View<'_>, root: &str) -> Option<BoundingBox> {
+    let geometry_predicates = [dcat("bbox"), format!("{}geometry", ns::LOCN), dcat("centroid")];
+    let mut boxes = Vec::new();
+    for place in view.linked_nodes(root, &dct("spatial")) {
+        for predicate in &geometry_predicates {
+            for term in view.objects(place, predicate) {
+                if let Term::Literal(literal) = term {
+                    boxes.extend(bbox_of_geometry(literal.value()));
+                }
+            }
+        }
+    }
+    boxes.into_iter().reduce(|a, b| BoundingBox {
+        west: a.west.min(b.west),
+        south: a.south.min(b.south),
+        east: a.east.max(b.east),
+        north: a.north.max(b.north),
+    })
+}
+
+/// The bounding box of the coordinates of a WKT (optionally with a CRS IRI prefix) or
+/// GeoJSON geometry, read as longitude/latitude pairs; `None` when out of range.
+pub fn bbox_of_geometry(text: &str) -> Option<BoundingBox> {
+    let body = match text.trim_start().strip_prefix('<') {
+        Some(rest) => rest.split_once('>').map(|(_, body)| body).unwrap_or(rest),
+        None => text,
+    };
+    let numbers: Vec<f64> = body
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+'))
+        .filter(|token| token.chars().any(|c| c.is_ascii_digit()))
+        .filter_map(|token| token.parse::<f64>().ok())
+        .collect();
+    if numbers.len() < 2 || numbers.len() % 2 != 0 {
+        return None;
+    }
+    let mut bbox = BoundingBox { west: f64::MAX, south: f64::MAX, east: f64::MIN, north: f64::MIN };
+    for pair in numbers.chunks(2) {
+        let (lon, lat) = (pair[0], pair[1]);
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            return None;
+        }
+        bbox.west = bbox.west.min(lon);
+        bbox.east = bbox.east.max(lon);
+        bbox.south = bbox.south.min(lat);
+        bbox.north = bbox.north.max(lat);
+    }
+    Some(bbox)
+}
+
+fn temporal_coverage(view: &View<'_>, root: &str) -> Option<TemporalCoverage> {
+    let starts = [dcat("startDate"), format!("{}startDate", ns::SCHEMA)];
+    let ends = [dcat("endDate"), format!("{}endDate", ns::SCHEMA)];
+    view.linked_nodes(root, &dct("temporal")).into_iter().find_map(|period| {
+        let start = view.first_literal(period, &starts).and_then(|t| parse_date(&t));
+        let end = view.first_literal(period, &ends).and_then(|t| parse_date(&t));
+        (start.is_some() || end.is_some()).then_some(TemporalCoverage { start, end })
+    })
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    parse_datetime(text).map(|dt| dt.date_naive())
+}
+
+/// Parses the date and time forms found in catalogues: RFC 3339, `+0000` offsets, no
+/// offset (read as UTC), a date alone, a year alone.
+pub fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(text, format) {
+            return Some(dt.with_timezone(&Utc));
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(dt.and_utc());
+        }
+    }
+    let date_part = text.get(..10).unwrap_or(text);
+    if let Ok(date) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+        return date.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc());
+    }
+    if text.len() == 4 {
+        let year: i32 = text.parse().ok()?;
+        return NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_catalogue_forms_parse() {
+        for text in ["2014-12-03T14:24:37+0000", "2015-01-16T15:14:00+01:00", "2023-09-01", "2023-09-01T10:00:00", "2020"] {
+            assert!(parse_datetime(text).is_some(), "{text}");
+        }
+        assert!(parse_datetime("last tuesday").is_none());
+    }
+
+    #[test]
+    fn geometries_give_bounding_boxes() {
+        let bbox = bbox_of_geometry("POLYGON((7.08 43.55, 7.14 43.55, 7.14 43.60, 7.08 43.60, 7.08 43.55))").expect("bbox");
+        assert_eq!((bbox.west, bbox.south, bbox.east, bbox.north), (7.08, 43.55, 7.14, 43.60));
+        let crs = bbox_of_geometry("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(8.5 47.3)").expect("bbox");
+        assert_eq!((crs.west, crs.north), (8.5, 47.3));
+        assert!(bbox_of_geometry("{\"type\":\"Point\",\"coordinates\":[8.5,47.3]}").is_some());
+        assert!(bbox_of_geometry("POINT(500000 5000000)").is_none());
+    }
+
+    #[test]
+    fn formats_are_normalised() {
+        assert_eq!(normalise_format("http://www.iana.org/assignments/media-types/text/csv"), "text/csv");
+        assert_eq!(normalise_format("http://publications.europa.eu/resource/authority/file-type/CSV"), "CSV");
+        assert_eq!(normalise_format("application/json"), "application/json");
+    }
+}

@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+pub mod canon;
+pub mod classify;
+mod error;
+pub mod extract;
+pub mod format;
+pub mod parse;
+pub mod record;
+pub mod split;
+pub mod summary;
+
+pub use error::ModelError;
+pub use parse::{ParseReport, RdfDocument};
+pub use record::{record_id, Record, RecordBuilder};
+pub use split::{split_records, RawRecord, SplitReport};
+pub use summary::{BoundingBox, LangString, RecordSummary, TemporalCoverage};

@@ -1,0 +1,96 @@
+//! What the index and the pages need to know of a record, extracted from its graph.
+//!
+//! The same extraction runs at import and at `ldtcat reindex`, so the index is a pure
+//! function of the store.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ldtcat_vocab::Kind;
+
+/// A literal with its language tag, if any.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LangString {
+    /// The text.
+    pub value: String,
+    /// The BCP 47 language tag, lowercased (`en`, `fr`, `de-ch`); `None` when untagged.
+    pub lang: Option<String>,
+}
+
+/// A WGS 84 bounding box, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    /// Minimum longitude.
+    pub west: f64,
+    /// Minimum latitude.
+    pub south: f64,
+    /// Maximum longitude.
+    pub east: f64,
+    /// Maximum latitude.
+    pub north: f64,
+}
+
+/// A period of time; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemporalCoverage {
+    /// First day covered.
+    pub start: Option<NaiveDate>,
+    /// Last day covered.
+    pub end: Option<NaiveDate>,
+}
+
+/// The searchable and displayable facts of one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordSummary {
+    /// The record id, as in `/resources/{id}`.
+    pub id: String,
+    /// The resource IRI.
+    pub iri: String,
+    /// The record's kind.
+    pub kind: Kind,
+    /// `dct:title` in every language.
+    pub titles: Vec<LangString>,
+    /// `dct:description` in every language.
+    pub descriptions: Vec<LangString>,
+    /// `dcat:keyword` in every language.
+    pub keywords: Vec<LangString>,
+    /// `dcat:theme` IRIs (or literals, as found).
+    pub themes: Vec<String>,
+    /// Publisher names (`foaf:name`, else the IRI).
+    pub publishers: Vec<String>,
+    /// Media types and formats of the resource and its distributions, normalised
+    /// (`text/csv`, `CSV`: the last segment of a file-type or media-type IRI).
+    pub formats: Vec<String>,
+    /// Licence IRIs (or literals) of the resource and its distributions.
+    pub licences: Vec<String>,
+    /// Ids of the sources that deliver the record.
+    pub sources: Vec<String>,
+    /// The spatial coverage, where a bounding box or geometry gives one.
+    pub bbox: Option<BoundingBox>,
+    /// The temporal coverage.
+    pub temporal: Option<TemporalCoverage>,
+    /// `dct:modified`, else `dct:issued`, of the resource.
+    pub modified: Option<DateTime<Utc>>,
+}
+
+impl RecordSummary {
+    /// The title to show: English first, then untagged, then any.
+    pub fn display_title(&self) -> &str {
+        pick_display(&self.titles).unwrap_or(&self.iri)
+    }
+
+    /// The description to show, chosen like the title.
+    pub fn display_description(&self) -> &str {
+        pick_display(&self.descriptions).unwrap_or("")
+    }
+}
+
+/// English first, then untagged, then the first in order.
+pub fn pick_display(values: &[LangString]) -> Option<&str> {
+    let english = values
+        .iter()
+        .find(|v| v.lang.as_deref().is_some_and(|lang| lang == "en" || lang.starts_with("en-")));
+    let untagged = values.iter().find(|v| v.lang.is_none());
+    english
+        .or(untagged)
+        .or_else(|| values.first())
+        .map(|v| v.value.as_str())
+}

@@ -1,1 +1,164 @@
-fn main() {}
+//! The `ldtcat` command.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use ldtcat::catalog::Catalog;
+use ldtcat::import::{collect_documents, import_files, ImportSummary};
+use ldtcat_config::{load_harvest_file, SourceKind};
+
+/// ldtcat: a federated resource catalogue for Local Digital Twins.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// The data directory (store and index).
+    #[arg(long, global = true, env = "LDTCAT_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Imports RDF documents (files or folders) as records of one source.
+    Import {
+        /// Files or folders (folders: every file with an RDF extension, recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The source id the records are attributed to.
+        #[arg(long)]
+        source: String,
+        /// The media type of the documents, overriding detection (e.g. text/turtle).
+        #[arg(long)]
+        format: Option<String>,
+        /// The base IRI for relative IRIs (default: each file's file: URL).
+        #[arg(long)]
+        base_iri: Option<String>,
+    },
+    /// Rebuilds the search index from the store alone.
+    Reindex,
+    /// Serves the catalogue over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LDTCAT_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// The public base URL (for absolute links behind a reverse proxy).
+        #[arg(long, env = "LDTCAT_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// The catalogue's title.
+        #[arg(long, env = "LDTCAT_TITLE", default_value = "ldtcat – Local Digital Twin resource catalogue")]
+        title: String,
+        /// Imports the bundled demo federation (harvest-config/demo.toml) before serving.
+        #[arg(long)]
+        demo: bool,
+        /// The folder of harvest configuration files.
+        #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
+        harvest_config: PathBuf,
+    },
+    /// Prints counts of records per kind and source, and index size.
+    Stats,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Import { paths, source, format, base_iri } => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            let files = collect_documents(&paths)?;
+            let progress = progress_bar();
+            let on_progress = |n: u64| progress.set_message(format!("{n} records"));
+            let summary = import_files(&catalog, &files, &source, format.as_deref(), base_iri.as_deref(), &on_progress)?;
+            progress.finish_and_clear();
+            print!("{}", summary.render());
+            Ok(if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Reindex => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            let indexed = catalog.reindex()?;
+            println!("indexed {indexed} record(s)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            let stats = catalog.store.stats()?;
+            println!("records: {} (tombstones: {})", stats.records, stats.tombstones);
+            for (kind, count) in &stats.by_kind {
+                println!("  kind {kind}: {count}");
+            }
+            for (source, count) in &stats.by_source {
+                println!("  source {source}: {count}");
+            }
+            println!("quads: {}", stats.quads);
+            println!("index documents: {}", catalog.index.num_docs());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { bind, public_url, title, demo, harvest_config } => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            if demo {
+                import_demo(&catalog, &harvest_config.join("demo.toml"))?;
+            }
+            serve(catalog, &bind, public_url, title)
+        }
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let progress = ProgressBar::new_spinner();
+    progress.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    progress
+}
+
+/// Imports every enabled file source of the demo configuration.
+fn import_demo(catalog: &Catalog, config: &Path) -> Result<()> {
+    let sources = load_harvest_file(config)?;
+    let mut summary = ImportSummary::default();
+    for source in sources.iter().filter(|s| s.enabled && s.kind == SourceKind::Dcat) {
+        let path = source
+            .url
+            .to_file_path()
+            .map_err(|()| anyhow::anyhow!("demo source `{}` is not a local file: {}", source.id, source.url))?;
+        summary.merge(import_files(catalog, &[path], &source.id, source.format.as_deref(), None, &|_| {})?);
+    }
+    eprint!("demo federation: {}", summary.render());
+    Ok(())
+}
+
+fn serve(catalog: Catalog, bind: &str, public_url: Option<String>, title: String) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+        let address = listener.local_addr()?;
+        let state = ldtcat_serve::AppState {
+            store: catalog.store.clone(),
+            index: catalog.index.clone(),
+            rules: catalog.rules.clone(),
+            site: ldtcat_serve::SiteSettings {
+                title,
+                description: "Find datasets, models, services, workflow templates, visualisation assets and published outputs for Local Digital Twins.".to_owned(),
+                public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+            },
+        };
+        println!("ldtcat is serving on http://{address}");
+        ldtcat_serve::serve(listener, state).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}

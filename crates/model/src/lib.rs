@@ -2,6 +2,7 @@
 
 pub mod canon;
 pub mod classify;
+pub mod contexts;
 mod error;
 pub mod extract;
 pub mod format;

@@ -99,7 +99,7 @@ impl<'a> RdfDocument<'a> {
             document: self.name.clone(),
             source,
         })?;
-        for quad in parser.for_reader(reader) {
+        for quad in parser.for_reader(reader).with_document_loader(crate::contexts::load_context) {
             let quad = quad.map_err(|error| self.parse_error(error))?;
             report.statements += 1;
             match repair_quad(quad) {

@@ -13,13 +13,14 @@
 //! record (the harvest source describes it). A nested catalogue is a record.
 //!
 //! Memory: pass 1 keeps only the node structure (a 128-bit hash per IRI node, edges between
-//! nodes, the position where each node's last statement occurs); literals are not kept.
+//! nodes, the position where each node's last new statement occurs, and a 128-bit hash per
+//! distinct statement to recognise repeats); literals are not kept.
 //! Pass 2 re-reads the document and hands each record over as soon as the last statement
 //! of its closure has been read, so a document whose records are written one after the other
 //! (as exports are) holds about one record at a time.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use ldtcat_vocab::{ns, RuleSet};
@@ -111,6 +112,14 @@ impl Structure {
         let node = node as usize;
         self.is_catalog[node] && !self.is_nested_catalog[node]
     }
+}
+
+fn statement_key(subject: NodeKey, quad: &Quad) -> (u64, u64) {
+    let mut first = DefaultHasher::new();
+    (0u8, subject, &quad.predicate, &quad.object).hash(&mut first);
+    let mut second = DefaultHasher::new();
+    (1u8, subject, &quad.predicate, &quad.object).hash(&mut second);
+    (first.finish(), second.finish())
 }
 
 fn subject_key(subject: &NamedOrBlankNode, blanks: &mut BlankNumbering) -> NodeKey {
@@ -213,9 +222,16 @@ fn read_structure(
     let mut structure = Structure::default();
     let mut blanks = BlankNumbering::default();
     let mut position = 0u64;
+    let mut seen_statements: HashSet<(u64, u64)> = HashSet::new();
     document.for_each_quad(report, |quad| {
-        let subject = structure.id(subject_key(&quad.subject, &mut blanks));
-        structure.last_position[subject as usize] = position;
+        let subject_node = subject_key(&quad.subject, &mut blanks);
+        let subject = structure.id(subject_node);
+        // A statement repeated later in the document (a publisher described again with each
+        // dataset, as many exporters do) adds nothing: only the position of the last *new*
+        // statement about a node decides when the records containing it are complete.
+        if seen_statements.insert(statement_key(subject_node, &quad)) {
+            structure.last_position[subject as usize] = position;
+        }
         if let Some(object_key) = object_key(&quad.object, &mut blanks) {
             let object = structure.id(object_key);
             structure.edges[subject as usize].push(object);

@@ -1,1 +1,49 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+mod api;
+mod error;
+mod html;
+mod labels;
+mod pages;
+mod query;
+mod server;
+mod state;
+mod statements;
+
+pub use error::ServeError;
+pub use query::{SearchParams, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use server::{serve, serve_with_shutdown};
+pub use state::{AppState, SiteSettings};
+
+use std::sync::Arc;
+
+use axum::extract::{OriginalUri, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+/// The whole HTTP surface: every route, with `state` shared by all requests.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/search", get(api::search))
+        .fallback(api::api_not_found);
+    Router::new()
+        .route("/", get(pages::home::home))
+        .route("/search", get(pages::search::search))
+        .route("/resources/{id}", get(pages::record::record))
+        .route("/healthz", get(api::health))
+        .nest("/api", api)
+        .fallback(page_not_found)
+        .with_state(Arc::new(state))
+}
+
+/// Unknown paths: the HTML 404 page.
+async fn page_not_found(
+    State(state): State<Arc<AppState>>,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
+    let error = ServeError::NoRoute {
+        path: uri.path().to_owned(),
+    };
+    html::error_page(&state.site, &error)
+}

@@ -1,0 +1,163 @@
+//! The pipeline: document → records → store (what changed) → index, in batches.
+//!
+//! Records are written to the store in transactions of [`STORE_BATCH`] records, and every
+//! record a transaction added or changed is re-read from the store and indexed, so the
+//! index always holds exactly what [`crate::catalog::Catalog::reindex`] would build. The
+//! index commits once per document (and every [`INDEX_COMMIT_EVERY`] changed records).
+
+use anyhow::Result;
+use chrono::Utc;
+use ldtcat_index::IndexBatch;
+use ldtcat_model::{split_records, ModelError, ParseReport, RdfDocument, Record, RecordBuilder};
+use ldtcat_store::RecordWrite;
+
+use crate::catalog::{summary_of, Catalog};
+
+/// Records per store transaction.
+pub const STORE_BATCH: usize = 1_000;
+/// Changed records between index commits.
+pub const INDEX_COMMIT_EVERY: u64 = 50_000;
+/// A record with more statements than this is refused (reported, not stored).
+pub const MAX_STATEMENTS_PER_RECORD: usize = 100_000;
+
+/// What importing one document did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentReport {
+    /// Records found in the document.
+    pub records: u64,
+    /// New records.
+    pub added: u64,
+    /// Records whose description or provenance changed.
+    pub updated: u64,
+    /// Records delivered as before (nothing written).
+    pub unchanged: u64,
+    /// Records refused, with reasons in `errors`.
+    pub errored: u64,
+    /// One line per refused record: `<iri>: reason`.
+    pub errors: Vec<String>,
+    /// Parsing counts: statements, repaired, dropped.
+    pub parse: ParseReport,
+    /// Container catalogues found.
+    pub containers: Vec<String>,
+}
+
+struct Writer<'c> {
+    catalog: &'c Catalog,
+    index_batch: Option<IndexBatch<'c>>,
+    source_id: &'c str,
+    source_url: &'c str,
+    pending: Vec<Record>,
+    changed_since_commit: u64,
+}
+
+impl<'c> Writer<'c> {
+    fn flush(&mut self, report: &mut DocumentReport) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let writes: Vec<RecordWrite<'_>> = self
+            .pending
+            .iter()
+            .map(|record| RecordWrite {
+                record,
+                source_id: self.source_id,
+                source_url: self.source_url,
+            })
+            .collect();
+        let outcome = self.catalog.store.write_records(&writes, Utc::now())?;
+        drop(writes);
+        self.pending.clear();
+        report.added += outcome.added;
+        report.updated += outcome.updated;
+        report.unchanged += outcome.unchanged;
+        if outcome.changed_ids.is_empty() {
+            return Ok(());
+        }
+        let batch = match &mut self.index_batch {
+            Some(batch) => batch,
+            None => {
+                self.catalog.mark_index_stale()?;
+                self.index_batch.insert(self.catalog.index.batch()?)
+            }
+        };
+        for id in &outcome.changed_ids {
+            if let Some(record) = self.catalog.store.record(id)? {
+                batch.upsert(&summary_of(&record))?;
+            }
+        }
+        self.changed_since_commit += outcome.changed_ids.len() as u64;
+        if self.changed_since_commit >= INDEX_COMMIT_EVERY {
+            self.commit_index()?;
+        }
+        Ok(())
+    }
+
+    fn commit_index(&mut self) -> Result<()> {
+        if let Some(batch) = self.index_batch.take() {
+            batch.commit()?;
+            self.catalog.store.flush()?;
+            self.catalog.mark_index_fresh()?;
+        }
+        self.changed_since_commit = 0;
+        Ok(())
+    }
+}
+
+/// Imports one document for `source_id`. A syntax error fails the document before anything
+/// is written; `on_progress` is called with the number of records handled so far.
+pub fn import_document(
+    catalog: &Catalog,
+    document: &RdfDocument<'_>,
+    source_id: &str,
+    on_progress: &dyn Fn(u64),
+) -> Result<DocumentReport> {
+    let mut report = DocumentReport::default();
+    let mut builder = RecordBuilder::new(&catalog.rules, source_id);
+    let mut writer = Writer {
+        catalog,
+        index_batch: None,
+        source_id,
+        source_url: &document.name,
+        pending: Vec::with_capacity(STORE_BATCH),
+        changed_since_commit: 0,
+    };
+    let mut handled = 0u64;
+    let mut failure: Option<anyhow::Error> = None;
+    let split = split_records(document, &catalog.rules, |raw| {
+        handled += 1;
+        if raw.triples.len() > MAX_STATEMENTS_PER_RECORD {
+            report.errored += 1;
+            report.errors.push(format!(
+                "{}: {} statements, more than the {MAX_STATEMENTS_PER_RECORD} a record may have",
+                raw.root,
+                raw.triples.len()
+            ));
+            return Ok(());
+        }
+        writer.pending.push(builder.build(raw));
+        if writer.pending.len() >= STORE_BATCH {
+            if let Err(error) = writer.flush(&mut report) {
+                let message = format!("{error:#}");
+                failure = Some(error);
+                return Err(ModelError::Consumer {
+                    document: document.name.clone(),
+                    message,
+                });
+            }
+            on_progress(handled);
+        }
+        Ok(())
+    });
+    let split = match (split, failure) {
+        (_, Some(error)) => return Err(error),
+        (Err(error), None) => return Err(error.into()),
+        (Ok(split), None) => split,
+    };
+    writer.flush(&mut report)?;
+    writer.commit_index()?;
+    on_progress(handled);
+    report.records = split.records;
+    report.parse = split.parse;
+    report.containers = split.containers;
+    Ok(report)
+}

@@ -1,0 +1,232 @@
+//! Building the Tantivy query of a [`SearchRequest`]: the text query, facet filters and the
+//! bounding-box intersection.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use ldtcat_model::summary::BoundingBox;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::document::facet_value;
+use crate::request::{FacetField, FacetFilter, SearchRequest};
+use crate::schema::Fields;
+use crate::text_query::TextParser;
+
+/// The whole query of a request; filters do not change scores.
+pub(crate) fn request_query(
+    parser: &TextParser,
+    fields: &Fields,
+    request: &SearchRequest,
+) -> Box<dyn Query> {
+    let text_query = parser.query(&request.text);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+    let filters = facet_filters_query(fields, &request.filters)
+        .into_iter()
+        .chain(request.bbox.map(|bbox| bbox_query(fields, &bbox)));
+    for filter in filters {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    if clauses.len() == 1 {
+        if let Some((_, query)) = clauses.pop() {
+            return query;
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// One clause per facet field named by the filters: its values OR'ed. Blank values are
+/// ignored.
+fn facet_filters_query(fields: &Fields, filters: &[FacetFilter]) -> Vec<Box<dyn Query>> {
+    let mut by_field: BTreeMap<FacetField, Vec<Box<dyn Query>>> = BTreeMap::new();
+    for filter in filters {
+        let Some(facet) = facet_value(&filter.value) else {
+            continue;
+        };
+        let term = Term::from_facet(fields.facet(filter.field), &facet);
+        let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+        by_field.entry(filter.field).or_default().push(query);
+    }
+    by_field
+        .into_values()
+        .map(|alternatives| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+        .collect()
+}
+
+/// Records with a box intersecting `bbox`. A query box with `west > east` crosses the
+/// antimeridian; one with a NaN matches nothing.
+fn bbox_query(fields: &Fields, bbox: &BoundingBox) -> Box<dyn Query> {
+    if [bbox.west, bbox.south, bbox.east, bbox.north]
+        .iter()
+        .any(|c| c.is_nan())
+    {
+        return Box::new(EmptyQuery);
+    }
+    let at_most = |field: Field, value: f64| -> Box<dyn Query> {
+        let upper = Bound::Included(Term::from_field_f64(field, value));
+        Box::new(RangeQuery::new(Bound::Unbounded, upper))
+    };
+    let at_least = |field: Field, value: f64| -> Box<dyn Query> {
+        let lower = Bound::Included(Term::from_field_f64(field, value));
+        Box::new(RangeQuery::new(lower, Bound::Unbounded))
+    };
+    let starts_before_query_ends = at_most(fields.west, bbox.east);
+    let ends_after_query_starts = at_least(fields.east, bbox.west);
+    let longitude: Box<dyn Query> = if bbox.west <= bbox.east {
+        Box::new(BooleanQuery::intersection(vec![
+            starts_before_query_ends,
+            ends_after_query_starts,
+        ]))
+    } else {
+        Box::new(BooleanQuery::union(vec![
+            starts_before_query_ends,
+            ends_after_query_starts,
+        ]))
+    };
+    let has_bbox = Term::from_field_bool(fields.has_bbox, true);
+    Box::new(BooleanQuery::intersection(vec![
+        Box::new(TermQuery::new(has_bbox, IndexRecordOption::Basic)),
+        longitude,
+        at_most(fields.south, bbox.north),
+        at_least(fields.north, bbox.south),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use ldtcat_model::summary::BoundingBox;
+
+    use crate::fixtures::{fixture, index_of, sorted_ids, CC0, ENVIRONMENT, TRANSPORT};
+    use crate::{CatalogIndex, FacetField, FacetFilter, SearchRequest};
+
+    fn filtered(
+        catalog: &CatalogIndex,
+        filters: &[(FacetField, &str)],
+    ) -> anyhow::Result<Vec<String>> {
+        let request = SearchRequest {
+            filters: filters
+                .iter()
+                .map(|(field, value)| FacetFilter {
+                    field: *field,
+                    value: (*value).to_owned(),
+                })
+                .collect(),
+            limit: 100,
+            ..SearchRequest::default()
+        };
+        sorted_ids(catalog, &request)
+    }
+
+    fn in_box(
+        catalog: &CatalogIndex,
+        west: f64,
+        south: f64,
+        east: f64,
+        north: f64,
+    ) -> anyhow::Result<Vec<String>> {
+        let request = SearchRequest {
+            bbox: Some(BoundingBox {
+                west,
+                south,
+                east,
+                north,
+            }),
+            limit: 100,
+            ..SearchRequest::default()
+        };
+        sorted_ids(catalog, &request)
+    }
+
+    #[test]
+    fn filters_or_within_a_field_and_across_fields() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let (kind, theme) = (FacetField::Kind, FacetField::Theme);
+        assert_eq!(
+            filtered(&catalog, &[(kind, "dataset")])?,
+            vec!["r01", "r02", "r08", "r09"]
+        );
+        assert_eq!(
+            filtered(&catalog, &[(kind, "dataset"), (kind, "model")])?.len(),
+            6
+        );
+        assert_eq!(
+            filtered(&catalog, &[(kind, "dataset"), (theme, TRANSPORT)])?,
+            vec!["r02", "r08"]
+        );
+        assert_eq!(
+            filtered(
+                &catalog,
+                &[(kind, "dataset"), (theme, TRANSPORT), (kind, "model")]
+            )?,
+            vec!["r02", "r08", "r10"]
+        );
+        assert_eq!(
+            filtered(
+                &catalog,
+                &[(theme, ENVIRONMENT), (FacetField::Source, "utrecht")]
+            )?,
+            vec!["r01", "r04"]
+        );
+        assert!(filtered(&catalog, &[(kind, "catalogue")])?.is_empty());
+        assert_eq!(
+            filtered(&catalog, &[(kind, "  ")])?.len(),
+            10,
+            "blank values are ignored"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn text_and_filters_combine() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let request = SearchRequest {
+            text: "air".to_owned(),
+            filters: vec![FacetFilter {
+                field: FacetField::Licence,
+                value: CC0.to_owned(),
+            }],
+            ..SearchRequest::default()
+        };
+        let results = catalog.search(&request)?;
+        assert_eq!(results.total, 1);
+        assert_eq!(results.hits[0].id, "r09");
+        assert!(results.hits[0].score > 0.0, "filters keep the text score");
+        Ok(())
+    }
+
+    #[test]
+    fn bounding_boxes_intersect() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        assert_eq!(
+            in_box(&catalog, 4.0, 51.5, 6.0, 53.0)?,
+            vec!["r01", "r05"],
+            "Utrecht region"
+        );
+        assert_eq!(
+            in_box(&catalog, 5.2, 52.2, 5.3, 52.3)?,
+            vec!["r01", "r05"],
+            "touching corner"
+        );
+        assert_eq!(
+            in_box(&catalog, 8.5, 47.35, 8.55, 47.36)?,
+            vec!["r02"],
+            "inside Zürich"
+        );
+        assert!(in_box(&catalog, 100.0, -10.0, 110.0, 0.0)?.is_empty());
+        assert_eq!(
+            in_box(&catalog, 170.0, -90.0, -5.0, 90.0)?,
+            vec!["r08"],
+            "across the antimeridian"
+        );
+        assert!(in_box(&catalog, f64::NAN, 0.0, 1.0, 1.0)?.is_empty());
+        assert_eq!(
+            in_box(&catalog, -180.0, -90.0, 180.0, 90.0)?.len(),
+            9,
+            "r04 has no box"
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! The plain types of a search: what the caller asks for and what it gets back.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use ldtcat_model::summary::BoundingBox;
+use ldtcat_vocab::Kind;
+
+use crate::error::UnknownFacetField;
+
+/// A field that results can be filtered and counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FacetField {
+    /// The record kind (`dataset`, `model`, ...).
+    Kind,
+    /// A `dcat:theme` IRI or literal.
+    Theme,
+    /// A publisher name.
+    Publisher,
+    /// A normalised format or media type.
+    Format,
+    /// A licence IRI or literal.
+    Licence,
+    /// The id of a source that delivers the record.
+    Source,
+}
+
+impl FacetField {
+    /// Every facet field, in display order.
+    pub const ALL: [FacetField; 6] = [
+        FacetField::Kind,
+        FacetField::Theme,
+        FacetField::Publisher,
+        FacetField::Format,
+        FacetField::Licence,
+        FacetField::Source,
+    ];
+
+    /// The name used in URLs and in the index schema (`kind`, `theme`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacetField::Kind => "kind",
+            FacetField::Theme => "theme",
+            FacetField::Publisher => "publisher",
+            FacetField::Format => "format",
+            FacetField::Licence => "licence",
+            FacetField::Source => "source",
+        }
+    }
+}
+
+impl fmt::Display for FacetField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FacetField {
+    type Err = UnknownFacetField;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        FacetField::ALL
+            .into_iter()
+            .find(|field| field.as_str() == name)
+            .ok_or_else(|| UnknownFacetField(name.to_owned()))
+    }
+}
+
+/// Keep only records whose `field` has `value` (exactly, as indexed).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FacetFilter {
+    /// The facet field.
+    pub field: FacetField,
+    /// The value, e.g. `dataset` or a theme IRI.
+    pub value: String,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortOrder {
+    /// Best match first, then most recently modified; with no query text, same as
+    /// [`SortOrder::Modified`].
+    #[default]
+    Relevance,
+    /// Most recently modified first; records without a date last.
+    Modified,
+    /// By display title, case- and accent-insensitively, A to Z.
+    Title,
+}
+
+/// A search: text, filters, paging and order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// The query text in Tantivy query syntax, parsed leniently; empty matches everything.
+    pub text: String,
+    /// Facet filters: values of one field are OR'ed, different fields AND'ed.
+    pub filters: Vec<FacetFilter>,
+    /// Keep only records whose bounding box intersects this one.
+    pub bbox: Option<BoundingBox>,
+    /// The order of the hits.
+    pub sort: SortOrder,
+    /// How many hits to skip.
+    pub offset: usize,
+    /// How many hits to return at most.
+    pub limit: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            text: String::new(),
+            filters: Vec::new(),
+            bbox: None,
+            sort: SortOrder::default(),
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
+/// How many records have one facet value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FacetCount {
+    /// The value, as indexed.
+    pub value: String,
+    /// The number of records with the value.
+    pub count: u64,
+}
+
+/// One found record, with what a result list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// The record id.
+    pub id: String,
+    /// The resource IRI.
+    pub iri: String,
+    /// The record kind.
+    pub kind: Kind,
+    /// The display title.
+    pub title: String,
+    /// The start of the display description (about 300 characters, cut at a word).
+    pub description: String,
+    /// When the resource was last modified (to the second).
+    pub modified: Option<DateTime<Utc>>,
+    /// The relevance score (1 for every hit when there is no query text).
+    pub score: f32,
+}
+
+/// One page of hits, the total match count and the facet counts of the matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// How many records match (not just on this page).
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<SearchHit>,
+    /// For every facet field, in [`FacetField::ALL`] order: the value counts over all
+    /// matches, by count descending then value, at most [`MAX_FACET_VALUES`] each.
+    pub facets: Vec<(FacetField, Vec<FacetCount>)>,
+}
+
+/// How many values per facet field [`SearchResults::facets`] holds at most.
+pub const MAX_FACET_VALUES: usize = 50;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_fields_round_trip_through_their_names() {
+        for field in FacetField::ALL {
+            assert_eq!(field.as_str().parse::<FacetField>(), Ok(field));
+            assert_eq!(field.to_string(), field.as_str());
+        }
+        assert_eq!(
+            "license".parse::<FacetField>(),
+            Err(UnknownFacetField("license".to_owned()))
+        );
+    }
+
+    #[test]
+    fn default_request_matches_everything_twenty_at_a_time() {
+        let request = SearchRequest::default();
+        assert!(request.text.is_empty());
+        assert_eq!(request.limit, 20);
+        assert_eq!(request.sort, SortOrder::Relevance);
+    }
+}

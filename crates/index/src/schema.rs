@@ -1,0 +1,205 @@
+//! The Tantivy schema of the catalogue index: field names, field options and the typed
+//! handles the rest of the crate uses.
+//!
+//! Changing a field, its options, or an analyser behind one of our tokenizer names changes
+//! what is on disk: bump [`SCHEMA_VERSION`] so that old indexes are reported as
+//! [`IndexError::SchemaMismatch`](crate::IndexError::SchemaMismatch) and rebuilt.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDETERMINED};
+use crate::request::FacetField;
+
+/// The version of the schema and analysers, written as the payload of every commit.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The commit payload that marks an index as built with [`SCHEMA_VERSION`].
+pub(crate) fn commit_payload() -> String {
+    format!("ldtcat-index schema {SCHEMA_VERSION}")
+}
+
+/// Query-time boost of title fields.
+pub(crate) const TITLE_BOOST: f32 = 3.0;
+/// Query-time boost of keyword fields.
+pub(crate) const KEYWORD_BOOST: f32 = 2.0;
+/// Query-time boost of description fields and of the catch-all field.
+pub(crate) const DESCRIPTION_BOOST: f32 = 1.0;
+
+/// Stored-field names, for error messages.
+pub(crate) const ID: &str = "id";
+pub(crate) const IRI: &str = "iri";
+pub(crate) const DISPLAY_TITLE: &str = "display_title";
+pub(crate) const DISPLAY_DESCRIPTION: &str = "display_description";
+/// Fast-field names, for sorting.
+pub(crate) const TITLE_SORT: &str = "title_sort";
+pub(crate) const MODIFIED: &str = "modified";
+
+/// One text field per stemmed language plus one for undetermined languages.
+#[derive(Debug, Clone)]
+pub(crate) struct LanguageFields {
+    /// `(language code, field)` for each stemmed language.
+    by_code: Vec<(&'static str, Field)>,
+    /// The field for values without a supported language tag.
+    undetermined: Field,
+}
+
+impl LanguageFields {
+    fn add(builder: &mut tantivy::schema::SchemaBuilder, prefix: &str) -> LanguageFields {
+        let mut by_code = Vec::with_capacity(STEMMED_LANGUAGES.len());
+        for (code, _) in STEMMED_LANGUAGES {
+            let options = searchable_text(&tokenizer_name(code));
+            by_code.push((
+                code,
+                builder.add_text_field(&format!("{prefix}_{code}"), options),
+            ));
+        }
+        let undetermined = searchable_text(DEFAULT_TOKENIZER);
+        let undetermined =
+            builder.add_text_field(&format!("{prefix}_{UNDETERMINED}"), undetermined);
+        LanguageFields {
+            by_code,
+            undetermined,
+        }
+    }
+
+    /// The field for a code returned by [`crate::language::field_code`].
+    pub(crate) fn for_code(&self, code: &str) -> Field {
+        self.by_code
+            .iter()
+            .find(|(candidate, _)| *candidate == code)
+            .map_or(self.undetermined, |(_, field)| *field)
+    }
+
+    /// Every field of the group.
+    pub(crate) fn all(&self) -> impl Iterator<Item = Field> + '_ {
+        let stemmed = self.by_code.iter().map(|(_, field)| *field);
+        stemmed.chain(std::iter::once(self.undetermined))
+    }
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub(crate) id: Field,
+    pub(crate) iri: Field,
+    pub(crate) titles: LanguageFields,
+    pub(crate) descriptions: LanguageFields,
+    pub(crate) keywords: LanguageFields,
+    /// Every title, description, keyword and publisher name, with the default analyser.
+    pub(crate) all_text: Field,
+    pub(crate) display_title: Field,
+    pub(crate) display_description: Field,
+    pub(crate) title_sort: Field,
+    /// Facet fields in [`FacetField::ALL`] order.
+    facets: [Field; 6],
+    pub(crate) has_bbox: Field,
+    pub(crate) west: Field,
+    pub(crate) south: Field,
+    pub(crate) east: Field,
+    pub(crate) north: Field,
+    pub(crate) temporal_start: Field,
+    pub(crate) temporal_end: Field,
+    pub(crate) modified: Field,
+}
+
+impl Fields {
+    /// The facet field for a [`FacetField`].
+    pub(crate) fn facet(&self, facet_field: FacetField) -> Field {
+        self.facets[facet_field as usize]
+    }
+}
+
+/// Text indexed with positions (for phrase queries) under the given tokenizer, not stored.
+fn searchable_text(tokenizer: &str) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(tokenizer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    TextOptions::default().set_indexing_options(indexing)
+}
+
+/// Builds the schema and the handles to its fields.
+pub(crate) fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_text_field(ID, STRING | STORED | FAST);
+    let iri = builder.add_text_field(IRI, STORED);
+    let facets = FacetField::ALL.map(|facet_field| {
+        let options = match facet_field {
+            FacetField::Kind => FacetOptions::default().set_stored(),
+            _ => FacetOptions::default(),
+        };
+        builder.add_facet_field(facet_field.as_str(), options)
+    });
+    let titles = LanguageFields::add(&mut builder, "title");
+    let descriptions = LanguageFields::add(&mut builder, "description");
+    let keywords = LanguageFields::add(&mut builder, "keyword");
+    let all_text = builder.add_text_field("all_text", searchable_text(DEFAULT_TOKENIZER));
+    let display_title = builder.add_text_field(DISPLAY_TITLE, STORED);
+    let display_description = builder.add_text_field(DISPLAY_DESCRIPTION, STORED);
+    let title_sort = builder.add_text_field(TITLE_SORT, STRING | FAST);
+    let has_bbox = builder.add_bool_field("has_bbox", INDEXED | FAST);
+    let coordinate = || NumericOptions::default().set_fast();
+    let west = builder.add_f64_field("bbox_west", coordinate());
+    let south = builder.add_f64_field("bbox_south", coordinate());
+    let east = builder.add_f64_field("bbox_east", coordinate());
+    let north = builder.add_f64_field("bbox_north", coordinate());
+    let date = || {
+        DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds)
+    };
+    let temporal_start = builder.add_date_field("temporal_start", date());
+    let temporal_end = builder.add_date_field("temporal_end", date());
+    let modified = builder.add_date_field(MODIFIED, date().set_stored());
+    let fields = Fields {
+        id,
+        iri,
+        titles,
+        descriptions,
+        keywords,
+        all_text,
+        display_title,
+        display_description,
+        title_sort,
+        facets,
+        has_bbox,
+        west,
+        south,
+        east,
+        north,
+        temporal_start,
+        temporal_end,
+        modified,
+    };
+    (builder.build(), fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_deterministic_and_names_facets_like_the_api() {
+        let (first, fields) = build_schema();
+        let (second, _) = build_schema();
+        assert_eq!(first, second);
+        for facet_field in FacetField::ALL {
+            assert_eq!(
+                first.get_field_name(fields.facet(facet_field)),
+                facet_field.as_str()
+            );
+        }
+        assert_eq!(
+            first.get_field_name(fields.titles.for_code("de")),
+            "title_de"
+        );
+        assert_eq!(
+            first.get_field_name(fields.titles.for_code("xx")),
+            "title_und"
+        );
+        assert_eq!(fields.keywords.all().count(), STEMMED_LANGUAGES.len() + 1);
+    }
+}

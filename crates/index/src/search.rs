@@ -1,0 +1,443 @@
+//! Running searches: one pass collects the total, the page of hits (sorted) and the facet
+//! counts; the page's stored fields become [`SearchHit`]s.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+use ldtcat_vocab::Kind;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
+use tantivy::collector::{
+    Count, FacetCollector, FacetCounts, FruitHandle, MultiCollector, SortKeyComputer, TopDocs,
+};
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::{Facet, Value};
+use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
+
+use crate::catalog::CatalogIndex;
+use crate::error::IndexError;
+use crate::query::request_query;
+use crate::request::{
+    FacetCount, FacetField, SearchHit, SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
+};
+use crate::schema::{DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, TITLE_SORT};
+use crate::text_query::has_text;
+
+/// What one pass over the matches yields.
+struct Collected {
+    total: usize,
+    page: Vec<(Score, DocAddress)>,
+    facets: Vec<(FacetField, Vec<FacetCount>)>,
+}
+
+impl CatalogIndex {
+    /// Runs a search: the page of hits, the total and the facet counts of all matches.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let query = request_query(&self.parser, &self.fields, request);
+        let sort = match request.sort {
+            SortOrder::Relevance if !has_text(&request.text) => SortOrder::Modified,
+            sort => sort,
+        };
+        let searcher = self.reader.searcher();
+        let range = page_range(&searcher, request.offset, request.limit);
+        let collected = self.collect(&searcher, query.as_ref(), sort, range, true)?;
+        Ok(SearchResults {
+            total: collected.total,
+            hits: self.hits(&searcher, &collected.page)?,
+            facets: collected.facets,
+        })
+    }
+
+    /// The `limit` most recently modified records (records without a date last).
+    pub fn latest(&self, limit: usize) -> Result<Vec<SearchHit>, IndexError> {
+        let searcher = self.reader.searcher();
+        let range = page_range(&searcher, 0, limit);
+        let collected = self.collect(&searcher, &AllQuery, SortOrder::Modified, range, false)?;
+        self.hits(&searcher, &collected.page)
+    }
+
+    /// Every value of a facet field with its record count, over all documents, by count
+    /// descending then value (not truncated).
+    pub fn facet_counts(&self, field: FacetField) -> Result<Vec<FacetCount>, IndexError> {
+        let searcher = self.reader.searcher();
+        let counts = searcher
+            .search(&AllQuery, &facet_collector(field))
+            .map_err(|source| self.tantivy_error("count facet values", source))?;
+        Ok(sorted_counts(&counts, usize::MAX))
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        sort: SortOrder,
+        range: Range<usize>,
+        with_facets: bool,
+    ) -> Result<Collected, IndexError> {
+        let modified_desc = (
+            SortByStaticFastValue::<tantivy::DateTime>::for_field(MODIFIED),
+            Order::Desc,
+        );
+        // Ties are broken by record id, so that results do not depend on segment layout
+        // (a rebuilt index answers exactly as the one it replaces).
+        let id_asc = || (SortByString::for_field(ID), Order::Asc);
+        match sort {
+            SortOrder::Relevance => self.collect_by(
+                searcher,
+                query,
+                (SortBySimilarityScore, modified_desc, id_asc()),
+                range,
+                with_facets,
+                |(score, _, _)| *score,
+            ),
+            SortOrder::Modified => self.collect_by(
+                searcher,
+                query,
+                (modified_desc, SortBySimilarityScore, id_asc()),
+                range,
+                with_facets,
+                |(_, score, _)| *score,
+            ),
+            SortOrder::Title => self.collect_by(
+                searcher,
+                query,
+                (
+                    (SortByString::for_field(TITLE_SORT), Order::Asc),
+                    SortBySimilarityScore,
+                    id_asc(),
+                ),
+                range,
+                with_facets,
+                |(_, score, _)| *score,
+            ),
+        }
+    }
+
+    fn collect_by<S>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        sort: S,
+        range: Range<usize>,
+        with_facets: bool,
+        score_of: fn(&S::SortKey) -> Score,
+    ) -> Result<Collected, IndexError>
+    where
+        S: SortKeyComputer + Send + 'static,
+    {
+        let top_docs = (!range.is_empty()).then(|| TopDocs::for_doc_range(range).order_by(sort));
+        let mut facet_collectors = MultiCollector::new();
+        let handles: Vec<(FacetField, FruitHandle<FacetCounts>)> = if with_facets {
+            FacetField::ALL
+                .into_iter()
+                .map(|field| {
+                    (
+                        field,
+                        facet_collectors.add_collector(facet_collector(field)),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (total, page, mut facet_fruits) = searcher
+            .search(query, &(Count, top_docs, facet_collectors))
+            .map_err(|source| self.tantivy_error("run a search", source))?;
+        let facets = handles
+            .into_iter()
+            .map(|(field, handle)| {
+                let counts = handle.extract(&mut facet_fruits);
+                (field, sorted_counts(&counts, MAX_FACET_VALUES))
+            })
+            .collect();
+        let page = page
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(sort_key, address)| (score_of(&sort_key), address))
+            .collect();
+        Ok(Collected {
+            total,
+            page,
+            facets,
+        })
+    }
+
+    /// Loads the stored fields of a page of matches.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        page: &[(Score, DocAddress)],
+    ) -> Result<Vec<SearchHit>, IndexError> {
+        page.iter()
+            .map(|(score, address)| {
+                let document: TantivyDocument = searcher
+                    .doc(*address)
+                    .map_err(|source| self.tantivy_error("load a stored document", source))?;
+                self.hit(&document, *score)
+            })
+            .collect()
+    }
+
+    fn hit(&self, document: &TantivyDocument, score: Score) -> Result<SearchHit, IndexError> {
+        let fields = &self.fields;
+        let text = |field, name| {
+            document
+                .get_first(field)
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .ok_or_else(|| self.corrupt(name))
+        };
+        let kind = document
+            .get_first(fields.facet(FacetField::Kind))
+            .and_then(|value| value.as_facet())
+            .and_then(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
+            .and_then(|facet| facet.to_path().concat().parse::<Kind>().ok())
+            .ok_or_else(|| self.corrupt(FacetField::Kind.as_str()))?;
+        let modified = document
+            .get_first(fields.modified)
+            .and_then(|value| value.as_datetime())
+            .map(|date| DateTime::<Utc>::from_timestamp_nanos(date.into_timestamp_nanos()));
+        Ok(SearchHit {
+            id: text(fields.id, ID)?,
+            iri: text(fields.iri, IRI)?,
+            kind,
+            title: text(fields.display_title, DISPLAY_TITLE)?,
+            description: text(fields.display_description, DISPLAY_DESCRIPTION)?,
+            modified,
+            score,
+        })
+    }
+
+    fn corrupt(&self, field: &'static str) -> IndexError {
+        IndexError::CorruptDocument {
+            location: self.location.clone(),
+            field,
+        }
+    }
+}
+
+/// The hit range of a page, clamped to the number of documents so that a huge offset
+/// allocates nothing.
+fn page_range(searcher: &Searcher, offset: usize, limit: usize) -> Range<usize> {
+    let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let start = offset.min(num_docs);
+    let end = start.saturating_add(limit).min(num_docs);
+    start..end
+}
+
+/// Counts the top-level values of a facet field.
+fn facet_collector(field: FacetField) -> FacetCollector {
+    let mut collector = FacetCollector::for_field(field.as_str());
+    collector.add_facet(Facet::root());
+    collector
+}
+
+/// By count descending, then value; at most `max` values.
+fn sorted_counts(counts: &FacetCounts, max: usize) -> Vec<FacetCount> {
+    let mut sorted: Vec<FacetCount> = counts
+        .get(Facet::root())
+        .map(|(facet, count)| FacetCount {
+            value: facet.to_path().concat(),
+            count,
+        })
+        .collect();
+    sorted.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    sorted.truncate(max);
+    sorted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{
+        fixture, index_of, record, BUILDINGS, CC0, CC_BY, ENVIRONMENT, RISK_ZONES, TRANSPORT,
+    };
+    use crate::FacetFilter;
+
+    fn counts(pairs: &[(&str, u64)]) -> Vec<FacetCount> {
+        pairs
+            .iter()
+            .map(|(value, count)| FacetCount {
+                value: (*value).to_owned(),
+                count: *count,
+            })
+            .collect()
+    }
+
+    fn ids(hits: &[SearchHit]) -> Vec<&str> {
+        hits.iter().map(|hit| hit.id.as_str()).collect()
+    }
+
+    #[test]
+    fn facet_counts_over_all_documents_are_exact() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let kinds = [("dataset", 4), ("model", 2), ("output", 1), ("service", 1)];
+        let mut expected_kinds = counts(&kinds);
+        expected_kinds.extend(counts(&[("visualisation", 1), ("workflow", 1)]));
+        assert_eq!(catalog.facet_counts(FacetField::Kind)?, expected_kinds);
+        assert_eq!(
+            catalog.facet_counts(FacetField::Theme)?,
+            counts(&[
+                (ENVIRONMENT, 5),
+                (TRANSPORT, 4),
+                (BUILDINGS, 1),
+                (RISK_ZONES, 1)
+            ])
+        );
+        assert_eq!(
+            catalog.facet_counts(FacetField::Format)?,
+            counts(&[
+                ("CSV", 4),
+                ("JSON", 2),
+                ("3D Tiles", 1),
+                ("ONNX", 1),
+                ("WFS", 1)
+            ])
+        );
+        assert_eq!(
+            catalog.facet_counts(FacetField::Licence)?,
+            counts(&[(CC_BY, 5), (CC0, 3)])
+        );
+        let publishers = catalog.facet_counts(FacetField::Publisher)?;
+        assert_eq!(publishers.len(), 9);
+        assert_eq!(publishers[0], counts(&[("City of Utrecht", 2)])[0]);
+        let sources = catalog.facet_counts(FacetField::Source)?;
+        assert_eq!(sources.iter().map(|c| c.count).sum::<u64>(), 10);
+        Ok(())
+    }
+
+    #[test]
+    fn search_facets_count_the_filtered_matches() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let request = SearchRequest {
+            filters: vec![FacetFilter {
+                field: FacetField::Kind,
+                value: "dataset".to_owned(),
+            }],
+            limit: 0,
+            ..SearchRequest::default()
+        };
+        let results = catalog.search(&request)?;
+        assert_eq!(results.total, 4);
+        assert!(results.hits.is_empty());
+        let fields: Vec<FacetField> = results.facets.iter().map(|(field, _)| *field).collect();
+        assert_eq!(fields, FacetField::ALL);
+        assert_eq!(results.facets[0].1, counts(&[("dataset", 4)]));
+        assert_eq!(results.facets[3].1, counts(&[("CSV", 3), ("JSON", 2)]));
+        Ok(())
+    }
+
+    #[test]
+    fn an_iri_facet_value_round_trips_through_a_filter() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let all = catalog.search(&SearchRequest::default())?;
+        let themes = &all.facets[1].1;
+        let top_theme = &themes[0];
+        assert_eq!(top_theme.value, ENVIRONMENT);
+        let request = SearchRequest {
+            filters: vec![FacetFilter {
+                field: FacetField::Theme,
+                value: top_theme.value.clone(),
+            }],
+            ..SearchRequest::default()
+        };
+        assert_eq!(catalog.search(&request)?.total as u64, top_theme.count);
+        Ok(())
+    }
+
+    #[test]
+    fn empty_text_sorts_by_modified_undated_last() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let request = SearchRequest {
+            limit: 100,
+            ..SearchRequest::default()
+        };
+        let results = catalog.search(&request)?;
+        let expected = [
+            "r07", "r02", "r01", "r06", "r03", "r10", "r04", "r08", "r09", "r05",
+        ];
+        assert_eq!(ids(&results.hits), expected);
+        assert_eq!(results.hits[0].modified, crate::fixtures::day(2024, 6, 1));
+        assert_eq!(results.hits[9].modified, None);
+        assert_eq!(ids(&catalog.latest(3)?), ["r07", "r02", "r01"]);
+        assert!(catalog.latest(0)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn text_can_be_sorted_by_modified_or_title() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let request = |sort| SearchRequest {
+            text: "air OR verkehr OR sensor".to_owned(),
+            sort,
+            ..SearchRequest::default()
+        };
+        let by_modified = catalog.search(&request(SortOrder::Modified))?;
+        assert_eq!(ids(&by_modified.hits), ["r02", "r01", "r10", "r08", "r09"]);
+        assert!(by_modified.hits.iter().all(|hit| hit.score > 0.0));
+        let by_title = catalog.search(&request(SortOrder::Title))?;
+        // Air quality…, Luftkvalitet…, Messungen…, Model ruchu…, Sensores…
+        assert_eq!(ids(&by_title.hits), ["r01", "r09", "r02", "r10", "r08"]);
+        Ok(())
+    }
+
+    #[test]
+    fn pages_cover_the_matches_once_and_keep_the_total() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let page = |offset| -> anyhow::Result<SearchResults> {
+            let request = SearchRequest {
+                offset,
+                limit: 4,
+                ..SearchRequest::default()
+            };
+            Ok(catalog.search(&request)?)
+        };
+        let mut seen = Vec::new();
+        for offset in [0, 4, 8] {
+            let results = page(offset)?;
+            assert_eq!(results.total, 10);
+            seen.extend(results.hits.into_iter().map(|hit| hit.id));
+        }
+        assert_eq!(seen.len(), 10);
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 10);
+        for offset in [10, 11, usize::MAX] {
+            let results = page(offset)?;
+            assert!(results.hits.is_empty());
+            assert_eq!(results.total, 10);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn hits_carry_the_display_fields() -> anyhow::Result<()> {
+        let mut long = record("long");
+        long.descriptions = vec![crate::fixtures::text(None, &"lorem ipsum ".repeat(100))];
+        let catalog = index_of(&[long])?;
+        let hits = catalog.latest(1)?;
+        assert_eq!(hits.len(), 1);
+        let hit = &hits[0];
+        assert_eq!(hit.iri, "https://example.org/resource/long");
+        assert_eq!(hit.kind, Kind::Dataset);
+        assert_eq!(hit.title, "Record long");
+        assert!(hit.description.ends_with('…'));
+        assert!(hit.description.chars().count() <= 301);
+        assert_eq!(hit.modified, None);
+        Ok(())
+    }
+
+    #[test]
+    fn an_empty_index_answers_everything() -> anyhow::Result<()> {
+        let catalog = index_of(&[])?;
+        for sort in [SortOrder::Relevance, SortOrder::Modified, SortOrder::Title] {
+            let request = SearchRequest {
+                text: "air".to_owned(),
+                sort,
+                ..SearchRequest::default()
+            };
+            assert_eq!(catalog.search(&request)?.total, 0);
+        }
+        assert!(catalog.latest(5)?.is_empty());
+        assert!(catalog.facet_counts(FacetField::Theme)?.is_empty());
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! The HTML pages: home, search and record, and what their templates share.
+
+pub mod home;
+pub mod record;
+pub mod search;
+
+use ldtcat_index::SearchHit;
+
+use crate::labels::{format_date, known_iri_label};
+
+/// One record in a list (search results, latest records).
+#[derive(Debug, Clone)]
+pub struct HitView {
+    /// `/resources/{id}`.
+    pub href: String,
+    /// The display title.
+    pub title: String,
+    /// The kind's URL name (`model`), for the badge's class.
+    pub kind: &'static str,
+    /// The kind's label.
+    pub kind_label: &'static str,
+    /// The start of the description.
+    pub description: String,
+    /// The resource's modification date (`YYYY-MM-DD`).
+    pub modified: Option<String>,
+}
+
+impl HitView {
+    /// The view of a search hit.
+    pub fn new(hit: &SearchHit) -> HitView {
+        let title = if hit.title.trim().is_empty() {
+            known_iri_label(&hit.iri)
+        } else {
+            hit.title.clone()
+        };
+        HitView {
+            href: format!("/resources/{}", hit.id),
+            title,
+            kind: hit.kind.as_str(),
+            kind_label: hit.kind.label(),
+            description: hit.description.clone(),
+            modified: hit.modified.as_ref().map(format_date),
+        }
+    }
+}

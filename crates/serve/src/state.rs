@@ -1,0 +1,72 @@
+//! What every handler shares: the store, the index, the rules and the site settings; and the
+//! bridge from async handlers to their synchronous APIs.
+
+use std::sync::Arc;
+
+use ldtcat_index::CatalogIndex;
+use ldtcat_store::CatalogStore;
+use ldtcat_vocab::RuleSet;
+
+use crate::error::ServeError;
+
+/// How the site presents itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteSettings {
+    /// The site title, in the header of every page (`Perugia LDT catalogue`).
+    pub title: String,
+    /// One sentence about the catalogue, on the home page and in the footer.
+    pub description: String,
+    /// The URL the site is reached at, without a trailing slash
+    /// (`https://catalogue.example.org`): absolute links in the API are built from it.
+    pub public_base_url: String,
+}
+
+impl SiteSettings {
+    /// The absolute URL of a path on this site (`path` starts with `/`).
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_base_url.trim_end_matches('/'))
+    }
+}
+
+/// The state of the server, shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The catalogue store (the source of truth).
+    pub store: CatalogStore,
+    /// The search index.
+    pub index: Arc<CatalogIndex>,
+    /// The classification rules, to say why a record has its kind.
+    pub rules: Arc<RuleSet>,
+    /// How the site presents itself.
+    pub site: SiteSettings,
+}
+
+/// Runs a synchronous store or index call on the blocking pool.
+pub async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ServeError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    ServeError: From<E>,
+{
+    Ok(tokio::task::spawn_blocking(work).await??)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_urls_do_not_double_the_slash() {
+        let site = SiteSettings {
+            title: "t".to_owned(),
+            description: String::new(),
+            public_base_url: "https://catalogue.example.org/".to_owned(),
+        };
+        assert_eq!(
+            site.absolute_url("/resources/ab"),
+            "https://catalogue.example.org/resources/ab"
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Fixtures: a small catalogue (parsed from Turtle, written to an in-memory store, indexed in
+//! RAM), and a helper that sends one request through the router.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use ldtcat_index::CatalogIndex;
+use ldtcat_model::extract::{summarize, RecordFacts};
+use ldtcat_model::{record_id, split_records, RdfDocument, Record, RecordBuilder};
+use ldtcat_serve::{router, AppState, SiteSettings};
+use ldtcat_store::terms::{catalog_graph, datetime_literal, ldt, record_node};
+use ldtcat_store::{CatalogStore, RecordWrite};
+use ldtcat_vocab::RuleSet;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::Quad;
+use tower::ServiceExt;
+
+pub const SOURCE_ID: &str = "antibes-open-data";
+pub const SOURCE_URL: &str = "https://data.example.org/catalogue.ttl";
+pub const AIR_IRI: &str = "https://data.example.org/dataset/air-quality-school";
+pub const ICONE_IRI: &str = "https://data.example.org/model/icone";
+pub const BROKER_IRI: &str = "https://data.example.org/service/stellio";
+pub const EVIL_IRI: &str = "https://data.example.org/dataset/evil";
+pub const GONE_IRI: &str = "https://data.example.org/dataset/old-parking";
+pub const EVIL_TITLE: &str = "<script>alert(1)</script>";
+pub const ENVI: &str = "http://publications.europa.eu/resource/authority/data-theme/ENVI";
+pub const TRAN: &str = "http://publications.europa.eu/resource/authority/data-theme/TRAN";
+/// How many "Traffic counts" datasets the fixture has, for paging.
+pub const N_TRAFFIC: usize = 25;
+
+const PREFIXES: &str = r#"
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix it6: <http://data.europa.eu/it6/> .
+@prefix locn: <http://www.w3.org/ns/locn#> .
+"#;
+
+const CATALOGUE: &str = r#"
+<https://data.example.org/dataset/air-quality-school> a dcat:Dataset ;
+    dct:title "CO2 and temperature in a school"@en , "CO2 et température dans une école"@fr ;
+    dct:description "Readings of 30 LoRaWAN sensors, every 10 minutes."@en ;
+    dct:identifier "urn:antibes:air:1" ;
+    dcat:keyword "air quality"@en ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
+    dct:publisher <https://data.example.org/org/antibes> ;
+    dct:license <http://creativecommons.org/licenses/by/4.0/> ;
+    dct:modified "2024-05-01T10:00:00Z"^^xsd:dateTime ;
+    dct:spatial [ dcat:bbox "POLYGON((7.08 43.55, 7.14 43.55, 7.14 43.60, 7.08 43.60, 7.08 43.55))" ] ;
+    dct:temporal [ dcat:startDate "2023-09-01"^^xsd:date ] ;
+    dcat:distribution [
+        a dcat:Distribution ;
+        dct:title "Readings as CSV"@en ;
+        dcat:downloadURL <https://data.example.org/files/air.csv> ;
+        dcat:accessURL <https://data.example.org/api/air> ;
+        dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv>
+    ] , [
+        a dcat:Distribution ;
+        dcat:accessURL <javascript:alert(2)> ;
+        dct:format "NGSI-LD"
+    ] .
+
+<https://data.example.org/org/antibes> a foaf:Agent ; foaf:name "Ville d'Antibes" .
+
+<https://data.example.org/model/icone> a it6:MachineLearningModel ;
+    dct:title "ICONE air-confinement index"@en ;
+    dct:description "Computes the ICONE index from 10-minute CO2 readings over a school week."@en ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
+    dct:publisher <https://data.example.org/org/antibes> ;
+    dct:modified "2024-03-01"^^xsd:date .
+
+<https://data.example.org/service/stellio> a dcat:DataService ;
+    dct:title "Stellio NGSI-LD context broker"@en ;
+    dcat:endpointURL <https://broker.example.org/ngsi-ld/v1> ;
+    dct:modified "2023-01-15"^^xsd:date .
+
+<https://data.example.org/dataset/evil> a dcat:Dataset ;
+    dct:title "<script>alert(1)</script>" ;
+    dct:description "Harvested <b>markup</b> & \"quotes\"" ;
+    dcat:landingPage <javascript:alert(3)> ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/TRAN> ;
+    dct:modified "2022-01-01"^^xsd:date .
+
+<https://data.example.org/dataset/old-parking> a dcat:Dataset ;
+    dct:title "Old parking occupancy"@en .
+"#;
+
+fn traffic_datasets() -> String {
+    (1..=N_TRAFFIC)
+        .map(|n| {
+            format!(
+                "<https://data.example.org/dataset/traffic-{n:02}> a dcat:Dataset ;\n  \
+                 dct:title \"Traffic counts {n:02}\"@en ;\n  \
+                 dcat:theme <{TRAN}> ;\n  \
+                 dct:modified \"2021-01-{n:02}\"^^xsd:date .\n"
+            )
+        })
+        .collect()
+}
+
+/// A catalogue and the state serving it.
+pub struct Fixture {
+    pub state: AppState,
+}
+
+impl Fixture {
+    /// The fixture catalogue; the "old parking" record is a tombstone.
+    pub fn new() -> anyhow::Result<Fixture> {
+        let rules = RuleSet::builtin().context("builtin rules")?;
+        let turtle = format!("{PREFIXES}{CATALOGUE}{}", traffic_datasets());
+        let document =
+            RdfDocument::from_slice("fixture.ttl", None, RdfFormat::Turtle, turtle.as_bytes());
+        let mut builder = RecordBuilder::new(&rules, SOURCE_ID);
+        let mut records: Vec<Record> = Vec::new();
+        split_records(&document, &rules, |raw| {
+            records.push(builder.build(raw));
+            Ok(())
+        })
+        .context("split the fixture")?;
+        let store = CatalogStore::open_in_memory()?;
+        let writes: Vec<RecordWrite<'_>> = records
+            .iter()
+            .map(|record| RecordWrite {
+                record,
+                source_id: SOURCE_ID,
+                source_url: SOURCE_URL,
+            })
+            .collect();
+        let now = Utc
+            .with_ymd_and_hms(2024, 6, 1, 12, 0, 0)
+            .single()
+            .context("date")?;
+        store.write_records(&writes, now)?;
+        let index = CatalogIndex::open_in_ram()?;
+        let mut batch = index.batch()?;
+        let sources = vec![SOURCE_ID.to_owned()];
+        for record in records.iter().filter(|record| record.iri != GONE_IRI) {
+            let facts = RecordFacts {
+                id: &record.id,
+                iri: &record.iri,
+                kind: record.kind,
+                sources: &sources,
+            };
+            batch.upsert(&summarize(&facts, &record.triples))?;
+        }
+        batch.commit()?;
+        let tombstone = Quad::new(
+            record_node(&record_id(GONE_IRI)),
+            ldt("deletedAt"),
+            datetime_literal(now),
+            catalog_graph(),
+        );
+        store.oxigraph().insert(&tombstone)?;
+        let state = AppState {
+            store,
+            index: Arc::new(index),
+            rules: Arc::new(rules),
+            site: SiteSettings {
+                title: "Test LDT catalogue".to_owned(),
+                description: "Resources for local digital twins.".to_owned(),
+                public_base_url: "https://catalogue.example.org".to_owned(),
+            },
+        };
+        Ok(Fixture { state })
+    }
+
+    pub fn router(&self) -> Router {
+        router(self.state.clone())
+    }
+
+    /// Sends `GET uri` through the router.
+    pub async fn get(&self, uri: &str) -> anyhow::Result<Reply> {
+        let request = Request::builder().uri(uri).body(Body::empty())?;
+        let response = self.router().oneshot(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        let body = String::from_utf8(bytes.to_vec()).context("body is not UTF-8")?;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends `GET uri` and parses the body as JSON.
+    pub async fn get_json(&self, uri: &str) -> anyhow::Result<(StatusCode, serde_json::Value)> {
+        let reply = self.get(uri).await?;
+        let json = serde_json::from_str(&reply.body)
+            .with_context(|| format!("not JSON: {}", reply.body))?;
+        Ok((reply.status, json))
+    }
+}
+
+/// A response, read.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// `/resources/{id}` of a resource IRI.
+pub fn record_path(iri: &str) -> String {
+    format!("/resources/{}", record_id(iri))
+}

@@ -1,0 +1,7 @@
+//! The HTTP surface, driven in process through `router` (and once over a real socket).
+
+mod api;
+mod bad_requests;
+mod common;
+mod pages;
+mod socket;

@@ -1,0 +1,218 @@
+//! Writing a batch of records from one source: compare hashes, write only what changed, in
+//! one transaction.
+
+use chrono::{DateTime, Utc};
+use ldtcat_model::Record;
+use ldtcat_vocab::ns;
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNodeRef, Quad, Term};
+use oxigraph::store::Transaction;
+
+use crate::read::properties;
+use crate::terms::{catalog_graph, datetime_literal, iri, ldt, provenance_node, record_node, url_term};
+use crate::{CatalogStore, StoreError};
+
+/// One record delivered by a source.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordWrite<'a> {
+    /// The record.
+    pub record: &'a Record,
+    /// The delivering source.
+    pub source_id: &'a str,
+    /// The file or page URL it came from.
+    pub source_url: &'a str,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// Records new to the store.
+    pub added: u64,
+    /// Records whose description or provenance changed (including tombstones revived).
+    pub updated: u64,
+    /// Records delivered as before: nothing written.
+    pub unchanged: u64,
+    /// Ids of added and updated records (to re-index).
+    pub changed_ids: Vec<String>,
+}
+
+/// What the store knows of a record before the write.
+struct Existing {
+    hash: String,
+    primary_source: String,
+    deleted: bool,
+    issued: Option<Term>,
+    source_hash: Option<String>,
+    source_first_seen: Option<Term>,
+}
+
+enum Action {
+    Unchanged,
+    Insert,
+    Replace,
+    AddProvenance,
+}
+
+impl CatalogStore {
+    /// Writes the records of a batch that changed, in one transaction.
+    pub fn write_records(&self, batch: &[RecordWrite<'_>], now: DateTime<Utc>) -> Result<WriteOutcome, StoreError> {
+        let mut outcome = WriteOutcome::default();
+        let mut transaction = self.oxigraph().start_transaction()?;
+        for write in batch {
+            let existing = read_existing(&transaction, write)?;
+            let action = decide(existing.as_ref(), write);
+            match action {
+                Action::Unchanged => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                Action::Insert => outcome.added += 1,
+                Action::Replace | Action::AddProvenance => outcome.updated += 1,
+            }
+            outcome.changed_ids.push(write.record.id.clone());
+            let issued = existing.as_ref().and_then(|e| e.issued.clone());
+            let first_seen = existing.as_ref().and_then(|e| e.source_first_seen.clone());
+            if matches!(action, Action::Insert | Action::Replace) {
+                replace_description(&mut transaction, write, issued, now)?;
+            }
+            replace_provenance(&mut transaction, write, first_seen, now)?;
+        }
+        transaction.commit()?;
+        Ok(outcome)
+    }
+}
+
+fn decide(existing: Option<&Existing>, write: &RecordWrite<'_>) -> Action {
+    let Some(existing) = existing else {
+        return Action::Insert;
+    };
+    let same_as_source = existing.source_hash.as_deref() == Some(write.record.hash.as_str());
+    if existing.deleted {
+        return Action::Replace;
+    }
+    if existing.primary_source == write.source_id {
+        if existing.hash == write.record.hash && same_as_source {
+            Action::Unchanged
+        } else {
+            Action::Replace
+        }
+    } else if same_as_source {
+        Action::Unchanged
+    } else {
+        Action::AddProvenance
+    }
+}
+
+fn read_existing(transaction: &Transaction<'_>, write: &RecordWrite<'_>) -> Result<Option<Existing>, StoreError> {
+    let node = record_node(&write.record.id);
+    let graph = catalog_graph();
+    let props = properties(transaction.quads_for_pattern(
+        Some(NamedOrBlankNodeRef::from(node.as_ref())),
+        None,
+        None,
+        Some(graph.as_ref()),
+    ))?;
+    if props.is_empty() {
+        return Ok(None);
+    }
+    let text = |predicate: &NamedNode| match props.get(predicate.as_str()).and_then(|v| v.first()) {
+        Some(Term::Literal(literal)) => literal.value().to_owned(),
+        _ => String::new(),
+    };
+    let provenance = provenance_node(&write.record.id, write.source_id);
+    let source_props = properties(transaction.quads_for_pattern(
+        Some(NamedOrBlankNodeRef::from(provenance.as_ref())),
+        None,
+        None,
+        Some(graph.as_ref()),
+    ))?;
+    let source_value = |local: &str| source_props.get(ldt(local).as_str()).and_then(|v| v.first()).cloned();
+    Ok(Some(Existing {
+        hash: text(&ldt("contentHash")),
+        primary_source: text(&ldt("primarySource")),
+        deleted: props.contains_key(ldt("deletedAt").as_str()),
+        issued: props.get(iri(ns::DCT, "issued").as_str()).and_then(|v| v.first()).cloned(),
+        source_hash: source_value("contentHash").map(|term| match term {
+            Term::Literal(literal) => literal.value().to_owned(),
+            other => other.to_string(),
+        }),
+        source_first_seen: source_value("firstSeen"),
+    }))
+}
+
+fn remove_subject(transaction: &mut Transaction<'_>, subject: &NamedNode) -> Result<(), StoreError> {
+    let graph = catalog_graph();
+    let quads: Vec<Quad> = transaction
+        .quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(graph.as_ref()))
+        .collect::<Result<_, _>>()?;
+    for quad in &quads {
+        transaction.remove(quad);
+    }
+    Ok(())
+}
+
+fn replace_description(
+    transaction: &mut Transaction<'_>,
+    write: &RecordWrite<'_>,
+    issued: Option<Term>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let record = write.record;
+    let node = record_node(&record.id);
+    let record_graph = GraphName::NamedNode(node.clone());
+    transaction.clear_graph(record_graph.as_ref())?;
+    for triple in &record.triples {
+        transaction.insert(triple.as_ref().in_graph(record_graph.as_ref()));
+    }
+    // Keep the provenance links of other sources; rewrite everything else.
+    let graph = catalog_graph();
+    let provenance_links: Vec<Term> = transaction
+        .quads_for_pattern(Some(node.as_ref().into()), Some(ldt("provenance").as_ref()), None, Some(graph.as_ref()))
+        .map(|quad| quad.map(|q| q.object))
+        .collect::<Result<_, _>>()?;
+    remove_subject(transaction, &node)?;
+    let now_literal: Term = datetime_literal(now).into();
+    let statements: Vec<(NamedNode, Term)> = vec![
+        (iri(ns::RDF, "type"), iri(ns::DCAT, "CatalogRecord").into()),
+        (iri(ns::FOAF, "primaryTopic"), NamedNode::new_unchecked(record.iri.as_str()).into()),
+        (iri(ns::DCT, "issued"), issued.unwrap_or_else(|| now_literal.clone())),
+        (iri(ns::DCT, "modified"), now_literal.clone()),
+        (ldt("lastSeen"), now_literal),
+        (ldt("contentHash"), Literal::new_simple_literal(&record.hash).into()),
+        (ldt("kind"), NamedNode::new_unchecked(record.kind.iri()).into()),
+        (ldt("classifiedBy"), NamedNode::new_unchecked(record.rule.as_str()).into()),
+        (ldt("primarySource"), Literal::new_simple_literal(write.source_id).into()),
+    ];
+    for (predicate, object) in statements {
+        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+    }
+    for link in provenance_links {
+        transaction.insert(&Quad::new(node.clone(), ldt("provenance"), link, graph.clone()));
+    }
+    Ok(())
+}
+
+fn replace_provenance(
+    transaction: &mut Transaction<'_>,
+    write: &RecordWrite<'_>,
+    first_seen: Option<Term>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let graph = catalog_graph();
+    let record = record_node(&write.record.id);
+    let node = provenance_node(&write.record.id, write.source_id);
+    remove_subject(transaction, &node)?;
+    let now_literal: Term = datetime_literal(now).into();
+    let statements: Vec<(NamedNode, Term)> = vec![
+        (iri(ns::RDF, "type"), ldt("SourceProvenance").into()),
+        (ldt("sourceId"), Literal::new_simple_literal(write.source_id).into()),
+        (ldt("sourceUrl"), url_term(write.source_url)),
+        (ldt("firstSeen"), first_seen.unwrap_or_else(|| now_literal.clone())),
+        (ldt("lastSeen"), now_literal),
+        (ldt("contentHash"), Literal::new_simple_literal(&write.record.hash).into()),
+    ];
+    for (predicate, object) in statements {
+        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+    }
+    transaction.insert(&Quad::new(record, ldt("provenance"), node, graph));
+    Ok(())
+}

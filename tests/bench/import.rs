@@ -1,0 +1,99 @@
+//! Import and search benchmark: `cargo bench -p ldtcat --bench import`.
+//!
+//! Generates N synthetic multilingual DCAT-AP datasets (about 30 statements each, N from
+//! `LDTCAT_BENCH_N`, default 100,000), then measures in one process: import of new records,
+//! re-import of the unchanged file, peak RSS, store and index size on disk, and search
+//! latency (p50, p99) over a mix of queries. Prints a Markdown table.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ldtcat::catalog::Catalog;
+use ldtcat::import::import_files;
+use ldtcat::synthetic::synthetic_turtle;
+use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn disk_mib(path: &Path) -> f64 {
+    fn walk(path: &Path) -> u64 {
+        let Ok(metadata) = std::fs::metadata(path) else { return 0 };
+        if metadata.is_file() {
+            return metadata.len();
+        }
+        std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| walk(&e.path())).sum())
+            .unwrap_or(0)
+    }
+    walk(path) as f64 / (1024.0 * 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("LDTCAT_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let work = tempfile::tempdir()?;
+    let file = work.path().join("catalogue.ttl");
+    std::fs::write(&file, synthetic_turtle(0, n, 0))?;
+    let file_mib = disk_mib(&file);
+    let catalog = Catalog::open(&work.path().join("data"))?;
+    let files = [file.clone()];
+
+    let started = Instant::now();
+    let first = import_files(&catalog, &files, "bench", None, None, &|_| {})?;
+    let new_seconds = started.elapsed().as_secs_f64();
+    let rss_after_new = peak_rss_mib();
+    assert_eq!(first.totals.added, n as u64, "{}", first.render());
+
+    let started = Instant::now();
+    let second = import_files(&catalog, &files, "bench", None, None, &|_| {})?;
+    let unchanged_seconds = started.elapsed().as_secs_f64();
+    assert_eq!(second.totals.unchanged, n as u64, "{}", second.render());
+    catalog.store.flush()?;
+
+    let queries: Vec<SearchRequest> = vec![
+        SearchRequest { text: "parking".into(), ..SearchRequest::default() },
+        SearchRequest { text: "qualité air".into(), ..SearchRequest::default() },
+        SearchRequest { text: "Messungen Zürich".into(), ..SearchRequest::default() },
+        SearchRequest {
+            text: "sensor".into(),
+            filters: vec![FacetFilter { field: FacetField::Theme, value: "http://publications.europa.eu/resource/authority/data-theme/ENVI".into() }],
+            ..SearchRequest::default()
+        },
+        SearchRequest::default(),
+    ];
+    let mut latencies = Vec::new();
+    for round in 0..200 {
+        for query in &queries {
+            let mut query = query.clone();
+            query.offset = (round % 5) * 20;
+            let started = Instant::now();
+            let results = catalog.index.search(&query)?;
+            latencies.push(started.elapsed());
+            assert!(results.total > 0);
+        }
+    }
+    latencies.sort();
+
+    println!("| figure | value |\n|---|---|");
+    println!("| datasets (N) | {n} |");
+    println!("| generated Turtle | {file_mib:.0} MiB, {} statements |", first.totals.parse.statements);
+    println!("| import, new records | {:.0} records/s ({new_seconds:.1} s) |", n as f64 / new_seconds);
+    println!("| import, unchanged records | {:.0} records/s ({unchanged_seconds:.1} s) |", n as f64 / unchanged_seconds);
+    println!("| peak RSS after the first import | {rss_after_new:.0} MiB |");
+    println!("| peak RSS overall | {:.0} MiB |", peak_rss_mib());
+    println!("| store on disk | {:.0} MiB |", disk_mib(&work.path().join("data/store")));
+    println!("| index on disk | {:.0} MiB |", disk_mib(&work.path().join("data/index")));
+    println!("| search latency, {} queries with facets | p50 {:.2} ms, p99 {:.2} ms |", latencies.len(), percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    Ok(())
+}

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ldtcat::catalog::Catalog;
-use ldtcat::synthetic::synthetic_turtle;
+use ldtcat::synthetic::write_synthetic_turtle;
 use ldtcat_model::format::format_for_name;
 use ldtcat_model::{split_records, RdfDocument, RecordBuilder};
 use ldtcat_vocab::RuleSet;
@@ -21,7 +21,9 @@ fn expected_hashes(path: &std::path::Path) -> BTreeMap<String, String> {
     let bytes = std::fs::read(path).expect("read");
     let name = path.display().to_string();
     let format = format_for_name(&name).expect("ttl");
-    let base = url::Url::from_file_path(path).expect("absolute").to_string();
+    let base = url::Url::from_file_path(path)
+        .expect("absolute")
+        .to_string();
     let document = RdfDocument::from_slice(name, Some(base), format, &bytes);
     let mut builder = RecordBuilder::new(&rules, "synthetic");
     let mut hashes = BTreeMap::new();
@@ -39,7 +41,10 @@ fn sigkill_midway_leaves_every_record_complete_or_absent() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data_dir = dir.path().join("data");
     let file = dir.path().join("large.ttl");
-    std::fs::write(&file, synthetic_turtle(0, N_DATASETS, 0)).expect("write");
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(&file).expect("create"));
+    write_synthetic_turtle(&mut writer, 0, N_DATASETS, 0).expect("write");
+    std::io::Write::flush(&mut writer).expect("flush");
+    drop(writer);
     let expected = expected_hashes(&file);
     assert_eq!(expected.len(), N_DATASETS);
 
@@ -63,24 +68,53 @@ fn sigkill_midway_leaves_every_record_complete_or_absent() {
     std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL");
     let status = child.wait().expect("reaped");
-    assert!(!status.success(), "the import must have been killed midway, not finished");
+    assert!(
+        !status.success(),
+        "the import must have been killed midway, not finished"
+    );
 
     let catalog = Catalog::open(&data_dir).expect("the store opens after SIGKILL");
     let ids = catalog.store.record_ids().expect("ids");
-    assert!(ids.len() < N_DATASETS, "killed midway: {} records", ids.len());
+    assert!(
+        ids.len() < N_DATASETS,
+        "killed midway: {} records",
+        ids.len()
+    );
     for id in &ids {
-        let record = catalog.store.record(id).expect("read").expect("CatalogRecord present");
-        assert!(!record.triples.is_empty(), "record {id} has a CatalogRecord but no graph");
-        assert_eq!(Some(&record.hash), expected.get(id), "record {id} is incomplete");
+        let record = catalog
+            .store
+            .record(id)
+            .expect("read")
+            .expect("CatalogRecord present");
+        assert!(
+            !record.triples.is_empty(),
+            "record {id} has a CatalogRecord but no graph"
+        );
+        assert_eq!(
+            Some(&record.hash),
+            expected.get(id),
+            "record {id} is incomplete"
+        );
     }
     let graphs = catalog.store.oxigraph().named_graphs().count();
-    assert_eq!(graphs, ids.len() + usize::from(!ids.is_empty()), "no record graph without its CatalogRecord");
-    assert_eq!(catalog.index.num_docs(), ids.len() as u64, "the index was rebuilt to match the store");
+    assert_eq!(
+        graphs,
+        ids.len() + usize::from(!ids.is_empty()),
+        "no record graph without its CatalogRecord"
+    );
+    assert_eq!(
+        catalog.index.num_docs(),
+        ids.len() as u64,
+        "the index was rebuilt to match the store"
+    );
     drop(catalog);
 
     let status = import().wait().expect("rerun");
     assert!(status.success());
     let catalog = Catalog::open(&data_dir).expect("opens");
-    assert_eq!(catalog.store.stats().expect("stats").records, N_DATASETS as u64);
+    assert_eq!(
+        catalog.store.stats().expect("stats").records,
+        N_DATASETS as u64
+    );
     assert_eq!(catalog.index.num_docs(), N_DATASETS as u64);
 }

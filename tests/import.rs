@@ -21,8 +21,15 @@ fn antwerp_imports_326_datasets_and_reports_the_repair() {
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.totals.records, 326);
     assert_eq!(summary.totals.added, 326);
-    assert!(summary.totals.parse.repaired >= 1, "the TAB inside an IRI is reported as repaired");
-    assert!(summary.render().contains("repaired"), "{}", summary.render());
+    assert!(
+        summary.totals.parse.repaired >= 1,
+        "the TAB inside an IRI is reported as repaired"
+    );
+    assert!(
+        summary.render().contains("repaired"),
+        "{}",
+        summary.render()
+    );
     let stats = catalog.store.stats().expect("stats");
     assert_eq!(stats.records, 326);
     assert_eq!(stats.by_kind.get(&Kind::Dataset), Some(&326));
@@ -33,19 +40,40 @@ fn antwerp_imports_326_datasets_and_reports_the_repair() {
 fn importing_the_same_file_twice_writes_nothing_the_second_time() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    let files = [common::shared_data().join("catalogues/statbel-subset.ttl"), antwerp()];
+    let files = [
+        common::shared_data().join("catalogues/statbel-subset.ttl"),
+        antwerp(),
+    ];
     let first = common::import(&catalog, &files, "be");
     assert_eq!(first.totals.added, 336);
     let quads_before = catalog.store.oxigraph().len().expect("len");
     let some_id = catalog.store.record_ids().expect("ids")[0].clone();
-    let before = catalog.store.record_metadata(&some_id).expect("read").expect("exists");
+    let before = catalog
+        .store
+        .record_metadata(&some_id)
+        .expect("read")
+        .expect("exists");
     let docs_before = catalog.index.num_docs();
 
     let second = common::import(&catalog, &files, "be");
-    assert_eq!((second.totals.added, second.totals.updated, second.totals.unchanged), (0, 0, 336));
+    assert_eq!(
+        (
+            second.totals.added,
+            second.totals.updated,
+            second.totals.unchanged
+        ),
+        (0, 0, 336)
+    );
     assert_eq!(catalog.store.oxigraph().len().expect("len"), quads_before);
-    let after = catalog.store.record_metadata(&some_id).expect("read").expect("exists");
-    assert_eq!(after, before, "an unchanged record's CatalogRecord is not rewritten (not even lastSeen)");
+    let after = catalog
+        .store
+        .record_metadata(&some_id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        after, before,
+        "an unchanged record's CatalogRecord is not rewritten (not even lastSeen)"
+    );
     assert_eq!(catalog.index.num_docs(), docs_before);
 }
 
@@ -60,19 +88,41 @@ fn the_same_records_from_a_second_source_add_provenance_not_copies() {
     let stats = catalog.store.stats().expect("stats");
     assert_eq!(stats.records, 10);
     let id = catalog.store.record_ids().expect("ids")[0].clone();
-    let record = catalog.store.record_metadata(&id).expect("read").expect("exists");
-    assert_eq!(record.primary_source, "statbel", "the first source keeps precedence");
-    let sources: Vec<_> = record.provenance.iter().map(|p| p.source_id.as_str()).collect();
+    let record = catalog
+        .store
+        .record_metadata(&id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        record.primary_source, "statbel",
+        "the first source keeps precedence"
+    );
+    let sources: Vec<_> = record
+        .provenance
+        .iter()
+        .map(|p| p.source_id.as_str())
+        .collect();
     assert_eq!(sources, ["mirror", "statbel"]);
 }
 
 fn search_fingerprint(catalog: &Catalog) -> Vec<String> {
     let requests = [
-        SearchRequest { text: "gis".into(), limit: 50, ..SearchRequest::default() },
-        SearchRequest { text: "bevolking".into(), limit: 50, ..SearchRequest::default() },
+        SearchRequest {
+            text: "gis".into(),
+            limit: 50,
+            ..SearchRequest::default()
+        },
+        SearchRequest {
+            text: "bevolking".into(),
+            limit: 50,
+            ..SearchRequest::default()
+        },
         SearchRequest {
             text: String::new(),
-            filters: vec![FacetFilter { field: FacetField::Source, value: "statbel".into() }],
+            filters: vec![FacetFilter {
+                field: FacetField::Source,
+                value: "statbel".into(),
+            }],
             sort: SortOrder::Title,
             limit: 50,
             ..SearchRequest::default()
@@ -82,7 +132,12 @@ fn search_fingerprint(catalog: &Catalog) -> Vec<String> {
         .iter()
         .map(|request| {
             let results = catalog.index.search(request).expect("search");
-            format!("{} {:?} {:?}", results.total, results.hits.iter().map(|h| &h.id).collect::<Vec<_>>(), results.facets)
+            format!(
+                "{} {:?} {:?}",
+                results.total,
+                results.hits.iter().map(|h| &h.id).collect::<Vec<_>>(),
+                results.facets
+            )
         })
         .collect()
 }
@@ -92,7 +147,11 @@ fn reindex_reproduces_identical_search_results() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
     common::import(&catalog, &[antwerp()], "antwerpen");
-    common::import(&catalog, &[common::shared_data().join("catalogues/statbel-subset.ttl")], "statbel");
+    common::import(
+        &catalog,
+        &[common::shared_data().join("catalogues/statbel-subset.ttl")],
+        "statbel",
+    );
     let before = search_fingerprint(&catalog);
     assert_eq!(catalog.reindex().expect("reindex"), 336);
     assert_eq!(search_fingerprint(&catalog), before);
@@ -102,7 +161,11 @@ fn reindex_reproduces_identical_search_results() {
 fn a_document_with_a_syntax_error_names_file_line_column_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    common::import(&catalog, &[common::shared_data().join("catalogues/statbel-subset.ttl")], "statbel");
+    common::import(
+        &catalog,
+        &[common::shared_data().join("catalogues/statbel-subset.ttl")],
+        "statbel",
+    );
     let quads = catalog.store.oxigraph().len().expect("len");
     let broken = dir.path().join("broken.ttl");
     std::fs::write(
@@ -122,10 +185,19 @@ fn a_document_with_a_syntax_error_names_file_line_column_and_changes_nothing() {
 fn mldcat_apertus_example_with_a_relative_iri_imports_as_a_model() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    let file = common::shared_data().join("mldcat-ap-3.1.0/example-machinelearningmodel-hf-apertus.ttl");
+    let file =
+        common::shared_data().join("mldcat-ap-3.1.0/example-machinelearningmodel-hf-apertus.ttl");
     let summary = common::import(&catalog, &[file], "hf");
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
-    assert_eq!(catalog.store.stats().expect("stats").by_kind.get(&Kind::Model), Some(&1));
+    assert_eq!(
+        catalog
+            .store
+            .stats()
+            .expect("stats")
+            .by_kind
+            .get(&Kind::Model),
+        Some(&1)
+    );
 }
 
 #[test]
@@ -137,6 +209,13 @@ fn the_demo_federation_covers_all_six_kinds() {
     let summary = common::import(&catalog, &files, "demo");
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.totals.parse.dropped, 0);
-    let kinds: BTreeSet<Kind> = catalog.store.stats().expect("stats").by_kind.keys().copied().collect();
+    let kinds: BTreeSet<Kind> = catalog
+        .store
+        .stats()
+        .expect("stats")
+        .by_kind
+        .keys()
+        .copied()
+        .collect();
     assert_eq!(kinds, Kind::ALL.into_iter().collect());
 }

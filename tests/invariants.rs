@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 /// The internal crates a crate depends on, read from its Cargo.toml.
 fn internal_dependencies(crate_dir: &str) -> BTreeSet<String> {
-    let path = common::repo_root().join("crates").join(crate_dir).join("Cargo.toml");
+    let path = common::repo_root()
+        .join("crates")
+        .join(crate_dir)
+        .join("Cargo.toml");
     let text = std::fs::read_to_string(&path).expect("Cargo.toml readable");
     let mut in_dependencies = false;
     let mut found = BTreeSet::new();
@@ -18,7 +21,11 @@ fn internal_dependencies(crate_dir: &str) -> BTreeSet<String> {
             continue;
         }
         if in_dependencies {
-            if let Some(name) = line.split(['.', ' ', '=']).next().filter(|n| n.starts_with("ldtcat-")) {
+            if let Some(name) = line
+                .split(['.', ' ', '='])
+                .next()
+                .filter(|n| n.starts_with("ldtcat-"))
+            {
                 found.insert(name.to_owned());
             }
         }
@@ -34,25 +41,46 @@ fn dependencies_point_left_along_the_data_flow() {
         ("config", &[]),
         ("store", &["ldtcat-vocab", "ldtcat-model"]),
         ("index", &["ldtcat-vocab", "ldtcat-model"]),
-        ("serve", &["ldtcat-vocab", "ldtcat-model", "ldtcat-store", "ldtcat-index", "ldtcat-config"]),
+        (
+            "serve",
+            &[
+                "ldtcat-vocab",
+                "ldtcat-model",
+                "ldtcat-store",
+                "ldtcat-index",
+                "ldtcat-config",
+            ],
+        ),
     ];
     for (crate_dir, allowed) in allowed {
         let allowed: BTreeSet<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
         let actual = internal_dependencies(crate_dir);
-        assert!(actual.is_subset(&allowed), "crates/{crate_dir} depends on {actual:?}, allowed {allowed:?}");
+        assert!(
+            actual.is_subset(&allowed),
+            "crates/{crate_dir} depends on {actual:?}, allowed {allowed:?}"
+        );
     }
 }
 
 #[test]
 fn only_serve_knows_http_and_only_store_knows_oxigraph_storage() {
     for crate_dir in ["vocab", "model", "store", "index", "config"] {
-        let path = common::repo_root().join("crates").join(crate_dir).join("Cargo.toml");
+        let path = common::repo_root()
+            .join("crates")
+            .join(crate_dir)
+            .join("Cargo.toml");
         let text = std::fs::read_to_string(&path).expect("readable");
         for http in ["axum", "askama", "hyper", "tower"] {
-            assert!(!text.contains(&format!("\n{http}")), "crates/{crate_dir} depends on {http}");
+            assert!(
+                !text.contains(&format!("\n{http}")),
+                "crates/{crate_dir} depends on {http}"
+            );
         }
         if crate_dir != "store" {
-            assert!(!text.contains("\noxigraph"), "crates/{crate_dir} depends on the oxigraph store");
+            assert!(
+                !text.contains("\noxigraph"),
+                "crates/{crate_dir} depends on the oxigraph store"
+            );
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ldtcat::catalog::Catalog;
 use ldtcat::import::import_files;
-use ldtcat::synthetic::synthetic_turtle;
+use ldtcat::synthetic::write_synthetic_turtle;
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
 
 fn peak_rss_mib() -> f64 {
@@ -24,12 +24,19 @@ fn peak_rss_mib() -> f64 {
 
 fn disk_mib(path: &Path) -> f64 {
     fn walk(path: &Path) -> u64 {
-        let Ok(metadata) = std::fs::metadata(path) else { return 0 };
+        let Ok(metadata) = std::fs::metadata(path) else {
+            return 0;
+        };
         if metadata.is_file() {
             return metadata.len();
         }
         std::fs::read_dir(path)
-            .map(|entries| entries.filter_map(Result::ok).map(|e| walk(&e.path())).sum())
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| walk(&e.path()))
+                    .sum()
+            })
             .unwrap_or(0)
     }
     walk(path) as f64 / (1024.0 * 1024.0)
@@ -41,10 +48,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("LDTCAT_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("LDTCAT_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let work = tempfile::tempdir()?;
     let file = work.path().join("catalogue.ttl");
-    std::fs::write(&file, synthetic_turtle(0, n, 0))?;
+    write_synthetic_turtle(
+        &mut std::io::BufWriter::new(std::fs::File::create(&file)?),
+        0,
+        n,
+        0,
+    )?;
     let file_mib = disk_mib(&file);
     let catalog = Catalog::open(&work.path().join("data"))?;
     let files = [file.clone()];
@@ -62,12 +77,24 @@ fn main() -> anyhow::Result<()> {
     catalog.store.flush()?;
 
     let queries: Vec<SearchRequest> = vec![
-        SearchRequest { text: "parking".into(), ..SearchRequest::default() },
-        SearchRequest { text: "qualité air".into(), ..SearchRequest::default() },
-        SearchRequest { text: "Messungen Zürich".into(), ..SearchRequest::default() },
+        SearchRequest {
+            text: "parking".into(),
+            ..SearchRequest::default()
+        },
+        SearchRequest {
+            text: "qualité air".into(),
+            ..SearchRequest::default()
+        },
+        SearchRequest {
+            text: "Messungen Zürich".into(),
+            ..SearchRequest::default()
+        },
         SearchRequest {
             text: "sensor".into(),
-            filters: vec![FacetFilter { field: FacetField::Theme, value: "http://publications.europa.eu/resource/authority/data-theme/ENVI".into() }],
+            filters: vec![FacetFilter {
+                field: FacetField::Theme,
+                value: "http://publications.europa.eu/resource/authority/data-theme/ENVI".into(),
+            }],
             ..SearchRequest::default()
         },
         SearchRequest::default(),
@@ -87,13 +114,33 @@ fn main() -> anyhow::Result<()> {
 
     println!("| figure | value |\n|---|---|");
     println!("| datasets (N) | {n} |");
-    println!("| generated Turtle | {file_mib:.0} MiB, {} statements |", first.totals.parse.statements);
-    println!("| import, new records | {:.0} records/s ({new_seconds:.1} s) |", n as f64 / new_seconds);
-    println!("| import, unchanged records | {:.0} records/s ({unchanged_seconds:.1} s) |", n as f64 / unchanged_seconds);
+    println!(
+        "| generated Turtle | {file_mib:.0} MiB, {} statements |",
+        first.totals.parse.statements
+    );
+    println!(
+        "| import, new records | {:.0} records/s ({new_seconds:.1} s) |",
+        n as f64 / new_seconds
+    );
+    println!(
+        "| import, unchanged records | {:.0} records/s ({unchanged_seconds:.1} s) |",
+        n as f64 / unchanged_seconds
+    );
     println!("| peak RSS after the first import | {rss_after_new:.0} MiB |");
     println!("| peak RSS overall | {:.0} MiB |", peak_rss_mib());
-    println!("| store on disk | {:.0} MiB |", disk_mib(&work.path().join("data/store")));
-    println!("| index on disk | {:.0} MiB |", disk_mib(&work.path().join("data/index")));
-    println!("| search latency, {} queries with facets | p50 {:.2} ms, p99 {:.2} ms |", latencies.len(), percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    println!(
+        "| store on disk | {:.0} MiB |",
+        disk_mib(&work.path().join("data/store"))
+    );
+    println!(
+        "| index on disk | {:.0} MiB |",
+        disk_mib(&work.path().join("data/index"))
+    );
+    println!(
+        "| search latency, {} queries with facets | p50 {:.2} ms, p99 {:.2} ms |",
+        latencies.len(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
     Ok(())
 }

@@ -31,7 +31,8 @@ impl Catalog {
     /// Opens (or creates) the catalogue in `data_dir`, rebuilding the index if it is stale
     /// or was written with another schema.
     pub fn open(data_dir: &Path) -> Result<Catalog> {
-        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create {}", data_dir.display()))?;
         let store = CatalogStore::open(&data_dir.join("store"))?;
         let index_dir = data_dir.join("index");
         std::fs::create_dir_all(&index_dir)?;
@@ -83,7 +84,9 @@ impl Catalog {
         batch.delete_all()?;
         let mut indexed = 0;
         for id in self.store.record_ids()? {
-            let Some(record) = self.store.record(&id)? else { continue };
+            let Some(record) = self.store.record(&id)? else {
+                continue;
+            };
             if record.deleted_at.is_some() {
                 continue;
             }
@@ -99,7 +102,11 @@ impl Catalog {
 
 /// The index summary of a stored record: the one function from store to index.
 pub fn summary_of(record: &StoredRecord) -> RecordSummary {
-    let sources: Vec<String> = record.provenance.iter().map(|p| p.source_id.clone()).collect();
+    let sources: Vec<String> = record
+        .provenance
+        .iter()
+        .map(|p| p.source_id.clone())
+        .collect();
     let facts = RecordFacts {
         id: &record.id,
         iri: &record.iri,

@@ -37,7 +37,9 @@ impl ImportSummary {
         t.parse.statements += report.parse.statements;
         t.parse.repaired += report.parse.repaired;
         t.parse.dropped += report.parse.dropped;
-        t.parse.examples.extend(report.parse.examples.iter().take(20).cloned());
+        t.parse
+            .examples
+            .extend(report.parse.examples.iter().take(20).cloned());
     }
 
     /// Adds another summary.
@@ -54,7 +56,15 @@ impl ImportSummary {
         let mut out = format!(
             "{} document(s), {} record(s): {} added, {} updated, {} unchanged, {} errored\n\
              {} statement(s) read, {} repaired, {} dropped\n",
-            self.documents, t.records, t.added, t.updated, t.unchanged, t.errored, t.parse.statements, t.parse.repaired, t.parse.dropped
+            self.documents,
+            t.records,
+            t.added,
+            t.updated,
+            t.unchanged,
+            t.errored,
+            t.parse.statements,
+            t.parse.repaired,
+            t.parse.dropped
         );
         for example in &t.parse.examples {
             out.push_str(&format!("  {example}\n"));
@@ -74,7 +84,8 @@ impl ImportSummary {
 pub fn collect_documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let metadata = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let metadata =
+            std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
         if metadata.is_dir() {
             collect_folder(path, &mut files)?;
         } else {
@@ -101,14 +112,20 @@ fn collect_folder(folder: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// A file as a re-readable document; the base IRI is its `file:` URL unless one is given.
-pub fn file_document<'a>(path: &'a Path, media_type: Option<&str>, base_iri: Option<&str>) -> Result<RdfDocument<'a>, ModelError> {
+pub fn file_document<'a>(
+    path: &'a Path,
+    media_type: Option<&str>,
+    base_iri: Option<&str>,
+) -> Result<RdfDocument<'a>, ModelError> {
     let name = path.display().to_string();
     let io_error = |source| ModelError::Io {
         document: name.clone(),
         source,
     };
     let mut head = [0u8; 512];
-    let read = File::open(path).and_then(|mut f| f.read(&mut head)).map_err(io_error)?;
+    let read = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(io_error)?;
     let format = match media_type {
         Some(media_type) => format_for_media_type(media_type),
         None => detect_format(None, &name, &head[..read]),
@@ -145,7 +162,9 @@ pub fn import_files(
             .and_then(|document| import_document(catalog, &document, source_id, on_progress));
         match result {
             Ok(report) => summary.add(&report),
-            Err(error) => summary.failed.push((file.display().to_string(), format!("{error:#}"))),
+            Err(error) => summary
+                .failed
+                .push((file.display().to_string(), format!("{error:#}"))),
         }
     }
     Ok(summary)

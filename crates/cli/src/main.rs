@@ -49,7 +49,11 @@ enum Command {
         #[arg(long, env = "LDTCAT_PUBLIC_URL")]
         public_url: Option<String>,
         /// The catalogue's title.
-        #[arg(long, env = "LDTCAT_TITLE", default_value = "ldtcat – Local Digital Twin resource catalogue")]
+        #[arg(
+            long,
+            env = "LDTCAT_TITLE",
+            default_value = "ldtcat – Local Digital Twin resource catalogue"
+        )]
         title: String,
         /// Imports the bundled demo federation (harvest-config/demo.toml) before serving.
         #[arg(long)]
@@ -80,15 +84,31 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Import { paths, source, format, base_iri } => {
+        Command::Import {
+            paths,
+            source,
+            format,
+            base_iri,
+        } => {
             let catalog = Catalog::open(&cli.data_dir)?;
             let files = collect_documents(&paths)?;
             let progress = progress_bar();
             let on_progress = |n: u64| progress.set_message(format!("{n} records"));
-            let summary = import_files(&catalog, &files, &source, format.as_deref(), base_iri.as_deref(), &on_progress)?;
+            let summary = import_files(
+                &catalog,
+                &files,
+                &source,
+                format.as_deref(),
+                base_iri.as_deref(),
+                &on_progress,
+            )?;
             progress.finish_and_clear();
             print!("{}", summary.render());
-            Ok(if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if summary.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Reindex => {
             let catalog = Catalog::open(&cli.data_dir)?;
@@ -99,7 +119,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats => {
             let catalog = Catalog::open(&cli.data_dir)?;
             let stats = catalog.store.stats()?;
-            println!("records: {} (tombstones: {})", stats.records, stats.tombstones);
+            println!(
+                "records: {} (tombstones: {})",
+                stats.records, stats.tombstones
+            );
             for (kind, count) in &stats.by_kind {
                 println!("  kind {kind}: {count}");
             }
@@ -110,7 +133,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("index documents: {}", catalog.index.num_docs());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { bind, public_url, title, demo, harvest_config } => {
+        Command::Serve {
+            bind,
+            public_url,
+            title,
+            demo,
+            harvest_config,
+        } => {
             let catalog = Catalog::open(&cli.data_dir)?;
             if demo {
                 import_demo(&catalog, &harvest_config.join("demo.toml"))?;
@@ -122,7 +151,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn progress_bar() -> ProgressBar {
     let progress = ProgressBar::new_spinner();
-    progress.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     progress.enable_steady_tick(std::time::Duration::from_millis(200));
     progress
 }
@@ -131,18 +163,36 @@ fn progress_bar() -> ProgressBar {
 fn import_demo(catalog: &Catalog, config: &Path) -> Result<()> {
     let sources = load_harvest_file(config)?;
     let mut summary = ImportSummary::default();
-    for source in sources.iter().filter(|s| s.enabled && s.kind == SourceKind::Dcat) {
-        let path = source
-            .url
-            .to_file_path()
-            .map_err(|()| anyhow::anyhow!("demo source `{}` is not a local file: {}", source.id, source.url))?;
-        summary.merge(import_files(catalog, &[path], &source.id, source.format.as_deref(), None, &|_| {})?);
+    for source in sources
+        .iter()
+        .filter(|s| s.enabled && s.kind == SourceKind::Dcat)
+    {
+        let path = source.url.to_file_path().map_err(|()| {
+            anyhow::anyhow!(
+                "demo source `{}` is not a local file: {}",
+                source.id,
+                source.url
+            )
+        })?;
+        summary.merge(import_files(
+            catalog,
+            &[path],
+            &source.id,
+            source.format.as_deref(),
+            None,
+            &|_| {},
+        )?);
     }
     eprint!("demo federation: {}", summary.render());
     Ok(())
 }
 
-fn serve(catalog: Catalog, bind: &str, public_url: Option<String>, title: String) -> Result<ExitCode> {
+fn serve(
+    catalog: Catalog,
+    bind: &str,
+    public_url: Option<String>,
+    title: String,
+) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;

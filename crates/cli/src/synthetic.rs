@@ -3,23 +3,68 @@
 
 use std::fmt::Write as _;
 
-const THEMES: [&str; 8] = ["ENVI", "TRAN", "ENER", "REGI", "HEAL", "GOVE", "ECON", "TECH"];
+const THEMES: [&str; 8] = [
+    "ENVI", "TRAN", "ENER", "REGI", "HEAL", "GOVE", "ECON", "TECH",
+];
 const FORMATS: [(&str, &str); 5] = [
     ("CSV", "text/csv"),
     ("JSON", "application/json"),
     ("GEOJSON", "application/geo+json"),
-    ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (
+        "XLSX",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     ("SHP", "application/zip"),
 ];
 const SUBJECTS: [(&str, &str, &str, &str); 8] = [
-    ("Air quality measurements", "Luftqualitätsmessungen", "Mesures de la qualité de l'air", "Luchtkwaliteitsmetingen"),
-    ("Parking occupancy", "Parkplatzbelegung", "Occupation des parkings", "Parkeerbezetting"),
-    ("Noise levels", "Lärmpegel", "Niveaux de bruit", "Geluidsniveaus"),
-    ("Photovoltaic production", "Photovoltaikproduktion", "Production photovoltaïque", "Zonne-energieproductie"),
-    ("Traffic counts", "Verkehrszählungen", "Comptages routiers", "Verkeerstellingen"),
-    ("Public lighting", "Öffentliche Beleuchtung", "Éclairage public", "Openbare verlichting"),
-    ("Green spaces", "Grünflächen", "Espaces verts", "Groene ruimten"),
-    ("Building footprints", "Gebäudegrundrisse", "Emprises des bâtiments", "Gebouwcontouren"),
+    (
+        "Air quality measurements",
+        "Luftqualitätsmessungen",
+        "Mesures de la qualité de l'air",
+        "Luchtkwaliteitsmetingen",
+    ),
+    (
+        "Parking occupancy",
+        "Parkplatzbelegung",
+        "Occupation des parkings",
+        "Parkeerbezetting",
+    ),
+    (
+        "Noise levels",
+        "Lärmpegel",
+        "Niveaux de bruit",
+        "Geluidsniveaus",
+    ),
+    (
+        "Photovoltaic production",
+        "Photovoltaikproduktion",
+        "Production photovoltaïque",
+        "Zonne-energieproductie",
+    ),
+    (
+        "Traffic counts",
+        "Verkehrszählungen",
+        "Comptages routiers",
+        "Verkeerstellingen",
+    ),
+    (
+        "Public lighting",
+        "Öffentliche Beleuchtung",
+        "Éclairage public",
+        "Openbare verlichting",
+    ),
+    (
+        "Green spaces",
+        "Grünflächen",
+        "Espaces verts",
+        "Groene ruimten",
+    ),
+    (
+        "Building footprints",
+        "Gebäudegrundrisse",
+        "Emprises des bâtiments",
+        "Gebouwcontouren",
+    ),
 ];
 const CITIES: [(&str, f64, f64); 6] = [
     ("Antibes", 7.11, 43.58),
@@ -39,16 +84,36 @@ fn pick<T: Copy>(items: &[T], n: usize, salt: usize) -> T {
 /// `revision` changes every title, to simulate updates.
 pub fn synthetic_turtle(first: usize, count: usize, revision: u32) -> String {
     let mut out = String::with_capacity(count * 3_000);
-    out.push_str(
-        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
-         @prefix foaf: <http://xmlns.com/foaf/0.1/> .\n@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n\
-         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix geo: <http://www.opengis.net/ont/geosparql#> .\n\n",
-    );
+    out.push_str(PREFIXES);
     for n in first..first + count {
         write_dataset(&mut out, n, revision);
     }
     out
 }
+
+/// Writes the same Turtle as [`synthetic_turtle`] to `writer`, a thousand datasets at a time,
+/// so that generating a large file needs no more than a few megabytes.
+pub fn write_synthetic_turtle(
+    writer: &mut impl std::io::Write,
+    first: usize,
+    count: usize,
+    revision: u32,
+) -> std::io::Result<()> {
+    writer.write_all(PREFIXES.as_bytes())?;
+    let mut chunk = String::with_capacity(1_000 * 3_000);
+    for n in first..first + count {
+        write_dataset(&mut chunk, n, revision);
+        if chunk.len() > 2_000_000 {
+            writer.write_all(chunk.as_bytes())?;
+            chunk.clear();
+        }
+    }
+    writer.write_all(chunk.as_bytes())
+}
+
+const PREFIXES: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
+     @prefix foaf: <http://xmlns.com/foaf/0.1/> .\n@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n\
+     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix geo: <http://www.opengis.net/ont/geosparql#> .\n\n";
 
 fn write_dataset(out: &mut String, n: usize, revision: u32) {
     let (en, de, fr, nl) = pick(&SUBJECTS, n, 1);
@@ -56,7 +121,11 @@ fn write_dataset(out: &mut String, n: usize, revision: u32) {
     let theme = pick(&THEMES, n, 3);
     let (format_a, media_a) = pick(&FORMATS, n, 4);
     let (format_b, media_b) = pick(&FORMATS, n, 5);
-    let revision_note = if revision == 0 { String::new() } else { format!(" (revision {revision})") };
+    let revision_note = if revision == 0 {
+        String::new()
+    } else {
+        format!(" (revision {revision})")
+    };
     let base = format!("https://data.example.org/dataset/{n}");
     let _ = write!(
         out,
@@ -92,6 +161,15 @@ mod tests {
     fn generated_turtle_is_deterministic_and_revision_changes_titles() {
         assert_eq!(synthetic_turtle(0, 3, 0), synthetic_turtle(0, 3, 0));
         assert_ne!(synthetic_turtle(0, 3, 0), synthetic_turtle(0, 3, 1));
-        assert_eq!(synthetic_turtle(5, 2, 0).matches("a dcat:Dataset").count(), 2);
+        assert_eq!(
+            synthetic_turtle(5, 2, 0).matches("a dcat:Dataset").count(),
+            2
+        );
+        let mut streamed = Vec::new();
+        write_synthetic_turtle(&mut streamed, 0, 2_500, 1).expect("in memory");
+        assert_eq!(
+            String::from_utf8(streamed).expect("utf-8"),
+            synthetic_turtle(0, 2_500, 1)
+        );
     }
 }

@@ -99,7 +99,12 @@ pub fn load_harvest_file(path: &Path) -> Result<Vec<SourceConfig>, ConfigError> 
     for raw_source in raw.source {
         let source = validate(raw_source, path, folder)?;
         if ids.contains(&source.id) {
-            return Err(invalid(path, &source.id, "id", "used twice in this file".to_owned()));
+            return Err(invalid(
+                path,
+                &source.id,
+                "id",
+                "used twice in this file".to_owned(),
+            ));
         }
         ids.push(source.id.clone());
         sources.push(source);
@@ -119,23 +124,35 @@ fn invalid(path: &Path, source_id: &str, key: &'static str, message: String) -> 
 fn validate(raw: RawSource, path: &Path, folder: &Path) -> Result<SourceConfig, ConfigError> {
     let id_ok = !raw.id.is_empty()
         && raw.id.len() <= 64
-        && raw.id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && raw
+            .id
+            .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && raw
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !id_ok {
         return Err(invalid(
             path,
             &raw.id,
             "id",
-            "must be 1–64 lowercase letters, digits, `-` or `_`, starting with a letter or digit".to_owned(),
+            "must be 1–64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"
+                .to_owned(),
         ));
     }
     let kind = match raw.kind.as_str() {
         "dcat" => SourceKind::Dcat,
         other => {
-            return Err(invalid(path, &raw.id, "kind", format!("unknown kind `{other}` (supported: dcat)")));
+            return Err(invalid(
+                path,
+                &raw.id,
+                "kind",
+                format!("unknown kind `{other}` (supported: dcat)"),
+            ));
         }
     };
-    let url = resolve_url(&raw.url, folder).map_err(|message| invalid(path, &raw.id, "url", message))?;
+    let url =
+        resolve_url(&raw.url, folder).map_err(|message| invalid(path, &raw.id, "url", message))?;
     Ok(SourceConfig {
         title: raw.title.unwrap_or_else(|| raw.id.clone()),
         id: raw.id,
@@ -151,11 +168,14 @@ fn resolve_url(text: &str, folder: &Path) -> Result<Url, String> {
     if let Ok(url) = Url::parse(text) {
         return match url.scheme() {
             "http" | "https" | "file" => Ok(url),
-            other => Err(format!("unsupported scheme `{other}` (use http, https or file)")),
+            other => Err(format!(
+                "unsupported scheme `{other}` (use http, https or file)"
+            )),
         };
     }
     let path = folder.join(text);
-    let absolute = std::path::absolute(&path).map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
+    let absolute = std::path::absolute(&path)
+        .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
     Url::from_file_path(&absolute).map_err(|()| format!("not a valid path: {}", absolute.display()))
 }
 
@@ -172,7 +192,11 @@ mod tests {
     #[test]
     fn a_wrong_key_is_named_with_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = write(dir.path(), "bad.toml", "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"x.ttl\"\nurll = \"y\"\n");
+        let path = write(
+            dir.path(),
+            "bad.toml",
+            "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"x.ttl\"\nurll = \"y\"\n",
+        );
         let message = load_harvest_file(&path).expect_err("must fail").to_string();
         assert!(message.contains("bad.toml"), "{message}");
         assert!(message.contains("urll"), "{message}");
@@ -181,10 +205,21 @@ mod tests {
     #[test]
     fn invalid_values_name_source_and_key() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = write(dir.path(), "k.toml", "[[source]]\nid = \"a\"\nkind = \"gopher\"\nurl = \"x.ttl\"\n");
+        let path = write(
+            dir.path(),
+            "k.toml",
+            "[[source]]\nid = \"a\"\nkind = \"gopher\"\nurl = \"x.ttl\"\n",
+        );
         let message = load_harvest_file(&path).expect_err("must fail").to_string();
-        assert!(message.contains("k.toml") && message.contains("`a`") && message.contains("kind"), "{message}");
-        let path = write(dir.path(), "i.toml", "[[source]]\nid = \"Bad Id\"\nkind = \"dcat\"\nurl = \"x.ttl\"\n");
+        assert!(
+            message.contains("k.toml") && message.contains("`a`") && message.contains("kind"),
+            "{message}"
+        );
+        let path = write(
+            dir.path(),
+            "i.toml",
+            "[[source]]\nid = \"Bad Id\"\nkind = \"dcat\"\nurl = \"x.ttl\"\n",
+        );
         let message = load_harvest_file(&path).expect_err("must fail").to_string();
         assert!(message.contains("id:"), "{message}");
     }
@@ -192,13 +227,23 @@ mod tests {
     #[test]
     fn relative_paths_become_file_urls_and_ids_are_unique_across_files() {
         let dir = tempfile::tempdir().expect("tempdir");
-        write(dir.path(), "a.toml", "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"data/a.ttl\"\n");
+        write(
+            dir.path(),
+            "a.toml",
+            "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"data/a.ttl\"\n",
+        );
         let sources = load_harvest_dir(dir.path()).expect("loads");
         assert_eq!(sources[0].url.scheme(), "file");
         assert!(sources[0].url.path().ends_with("/data/a.ttl"));
         assert!(sources[0].enabled);
-        write(dir.path(), "b.toml", "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"https://x.org/c.ttl\"\n");
-        let message = load_harvest_dir(dir.path()).expect_err("duplicate").to_string();
+        write(
+            dir.path(),
+            "b.toml",
+            "[[source]]\nid = \"a\"\nkind = \"dcat\"\nurl = \"https://x.org/c.ttl\"\n",
+        );
+        let message = load_harvest_dir(dir.path())
+            .expect_err("duplicate")
+            .to_string();
         assert!(message.contains("already used"), "{message}");
     }
 }

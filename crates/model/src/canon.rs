@@ -46,7 +46,10 @@ pub fn canonicalize(triples: &[Triple], label_prefix: &str) -> Canonical {
         };
         Triple::new(subject, triple.predicate.clone(), object)
     };
-    let canonical: BTreeSet<String> = triples.iter().map(|t| format!("{} .\n", map(t, ""))).collect();
+    let canonical: BTreeSet<String> = triples
+        .iter()
+        .map(|t| format!("{} .\n", map(t, "")))
+        .collect();
     let ntriples: String = canonical.into_iter().collect();
     let hash = hex(&Sha256::digest(ntriples.as_bytes()));
     let mut stored: Vec<Triple> = triples.iter().map(|t| map(t, label_prefix)).collect();
@@ -89,7 +92,10 @@ fn canonical_labels(triples: &[Triple]) -> HashMap<String, usize> {
     loop {
         let mut sorted: Vec<(Colour, usize)> = colours.iter().copied().zip(0..).collect();
         sorted.sort();
-        let tie = sorted.windows(2).find(|pair| pair[0].0 == pair[1].0).map(|pair| pair[0].1);
+        let tie = sorted
+            .windows(2)
+            .find(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| pair[0].1);
         let Some(tied_node) = tie else {
             let mut labels = HashMap::with_capacity(blanks.len());
             for (label, (_, node)) in sorted.into_iter().enumerate() {
@@ -116,15 +122,19 @@ fn refine(triples: &[Triple], index: &HashMap<String, usize>, colours: &mut [Col
         };
         for triple in triples {
             let subject_text = match &triple.subject {
-                NamedOrBlankNode::BlankNode(node) => format!("_:{}", hex(&colours[index[node.as_str()]])),
+                NamedOrBlankNode::BlankNode(node) => {
+                    format!("_:{}", hex(&colours[index[node.as_str()]]))
+                }
                 other => other.to_string(),
             };
             let object_text = term_text(&triple.object, colours);
             if let NamedOrBlankNode::BlankNode(node) = &triple.subject {
-                signatures[index[node.as_str()]].push(format!("+{} {}", triple.predicate, object_text));
+                signatures[index[node.as_str()]]
+                    .push(format!("+{} {}", triple.predicate, object_text));
             }
             if let Term::BlankNode(node) = &triple.object {
-                signatures[index[node.as_str()]].push(format!("-{} {}", triple.predicate, subject_text));
+                signatures[index[node.as_str()]]
+                    .push(format!("-{} {}", triple.predicate, subject_text));
             }
         }
         let next: Vec<Colour> = signatures
@@ -167,7 +177,11 @@ mod tests {
             Triple::new(iri("ds"), iri("distribution"), a.clone()),
             Triple::new(iri("ds"), iri("distribution"), b.clone()),
             Triple::new(a.clone(), iri("format"), Literal::new_simple_literal("CSV")),
-            Triple::new(b.clone(), iri("format"), Literal::new_simple_literal("JSON")),
+            Triple::new(
+                b.clone(),
+                iri("format"),
+                Literal::new_simple_literal("JSON"),
+            ),
             Triple::new(a, iri("license"), iri("cc0")),
             Triple::new(b, iri("license"), iri("cc0")),
         ];
@@ -189,8 +203,15 @@ mod tests {
     #[test]
     fn hash_changes_with_content() {
         let mut changed = graph("x", "y", false);
-        changed[2] = Triple::new(BlankNode::new_unchecked("x"), iri("format"), Literal::new_simple_literal("XML"));
-        assert_ne!(canonicalize(&graph("x", "y", false), "").hash, canonicalize(&changed, "").hash);
+        changed[2] = Triple::new(
+            BlankNode::new_unchecked("x"),
+            iri("format"),
+            Literal::new_simple_literal("XML"),
+        );
+        assert_ne!(
+            canonicalize(&graph("x", "y", false), "").hash,
+            canonicalize(&changed, "").hash
+        );
     }
 
     #[test]

@@ -34,9 +34,17 @@ fn subject_key(subject: &NamedOrBlankNode) -> &str {
 
 fn gather(triples: &[Triple], root: &str) -> Facts {
     let p = |local: &str, namespace: &str| format!("{namespace}{local}");
-    let (rdf_type, dct_type, conforms_to) = (p("type", ns::RDF), p("type", ns::DCT), p("conformsTo", ns::DCT));
+    let (rdf_type, dct_type, conforms_to) = (
+        p("type", ns::RDF),
+        p("type", ns::DCT),
+        p("conformsTo", ns::DCT),
+    );
     let distribution = p("distribution", ns::DCAT);
-    let media_predicates = [p("mediaType", ns::DCAT), p("format", ns::DCT), p("packageFormat", ns::DCAT)];
+    let media_predicates = [
+        p("mediaType", ns::DCAT),
+        p("format", ns::DCT),
+        p("packageFormat", ns::DCAT),
+    ];
     let distributions: Vec<String> = triples
         .iter()
         .filter(|t| is_subject(t, root) && t.predicate.as_str() == distribution)
@@ -46,13 +54,20 @@ fn gather(triples: &[Triple], root: &str) -> Facts {
             _ => None,
         })
         .collect();
-    let is_root_or_distribution =
-        |t: &Triple| is_subject(t, root) || distributions.iter().any(|d| d == subject_key(&t.subject));
+    let is_root_or_distribution = |t: &Triple| {
+        is_subject(t, root) || distributions.iter().any(|d| d == subject_key(&t.subject))
+    };
     let values = |predicate: &str, on_distributions: bool| -> Vec<String> {
         triples
             .iter()
             .filter(|t| t.predicate.as_str() == predicate)
-            .filter(|t| if on_distributions { is_root_or_distribution(t) } else { is_subject(t, root) })
+            .filter(|t| {
+                if on_distributions {
+                    is_root_or_distribution(t)
+                } else {
+                    is_subject(t, root)
+                }
+            })
             .filter_map(|t| term_text(&t.object))
             .collect()
     };
@@ -60,7 +75,10 @@ fn gather(triples: &[Triple], root: &str) -> Facts {
         types: values(&rdf_type, false),
         dct_types: values(&dct_type, false),
         conforms_to: values(&conforms_to, true),
-        media_types: media_predicates.iter().flat_map(|m| values(m, true)).collect(),
+        media_types: media_predicates
+            .iter()
+            .flat_map(|m| values(m, true))
+            .collect(),
         properties: triples
             .iter()
             .filter(|t| is_subject(t, root))
@@ -130,26 +148,44 @@ mod tests {
 
     #[test]
     fn an_explicit_dct_type_wins() {
-        let extra = vec![Triple::new(n("http://ex.org/r"), n(&format!("{}type", ns::DCT)), n(&Kind::Output.iri()))];
+        let extra = vec![Triple::new(
+            n("http://ex.org/r"),
+            n(&format!("{}type", ns::DCT)),
+            n(&Kind::Output.iri()),
+        )];
         assert_eq!(kind_of(extra).0, Kind::Output);
     }
 
     #[test]
     fn a_gltf_distribution_makes_a_visualisation() {
         let extra = vec![
-            Triple::new(n("http://ex.org/r"), n(&format!("{}distribution", ns::DCAT)), n("http://ex.org/d")),
+            Triple::new(
+                n("http://ex.org/r"),
+                n(&format!("{}distribution", ns::DCAT)),
+                n("http://ex.org/d"),
+            ),
             Triple::new(
                 n("http://ex.org/d"),
                 n(&format!("{}mediaType", ns::DCAT)),
                 n("http://www.iana.org/assignments/media-types/model/gltf-binary"),
             ),
         ];
-        assert_eq!(kind_of(extra), (Kind::Visualisation, "visualisation-media-type".to_owned()));
+        assert_eq!(
+            kind_of(extra),
+            (Kind::Visualisation, "visualisation-media-type".to_owned())
+        );
     }
 
     #[test]
     fn generated_by_an_activity_makes_an_output() {
-        let extra = vec![Triple::new(n("http://ex.org/r"), n(&format!("{}wasGeneratedBy", ns::PROV)), n("http://ex.org/run"))];
-        assert_eq!(kind_of(extra), (Kind::Output, "output-provenance".to_owned()));
+        let extra = vec![Triple::new(
+            n("http://ex.org/r"),
+            n(&format!("{}wasGeneratedBy", ns::PROV)),
+            n("http://ex.org/run"),
+        )];
+        assert_eq!(
+            kind_of(extra),
+            (Kind::Output, "output-provenance".to_owned())
+        );
     }
 }

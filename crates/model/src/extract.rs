@@ -69,14 +69,18 @@ impl<'a> View<'a> {
         self.objects(subject, predicate)
             .filter_map(|term| match term {
                 Term::NamedNode(n) => Some(n.as_str().to_owned()),
-                Term::Literal(l) if !l.value().trim().is_empty() => Some(l.value().trim().to_owned()),
+                Term::Literal(l) if !l.value().trim().is_empty() => {
+                    Some(l.value().trim().to_owned())
+                }
                 _ => None,
             })
             .collect()
     }
 
     fn linked_nodes(&self, subject: &str, predicate: &str) -> Vec<&'a str> {
-        self.objects(subject, predicate).filter_map(term_node_key).collect()
+        self.objects(subject, predicate)
+            .filter_map(term_node_key)
+            .collect()
     }
 
     fn first_literal(&self, subject: &str, predicates: &[String]) -> Option<String> {
@@ -108,7 +112,11 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
     let mut licences = Vec::new();
     for part in &parts {
         for predicate in [dcat("mediaType"), dct("format"), dcat("packageFormat")] {
-            formats.extend(view.texts(part, &predicate).into_iter().map(|f| normalise_format(&f)));
+            formats.extend(
+                view.texts(part, &predicate)
+                    .into_iter()
+                    .map(|f| normalise_format(&f)),
+            );
         }
         licences.extend(view.texts(part, &dct("license")));
     }
@@ -167,13 +175,22 @@ pub fn normalise_format(value: &str) -> String {
         return media_type.to_owned();
     }
     if value.starts_with("http://") || value.starts_with("https://") {
-        return value.trim_end_matches('/').rsplit('/').next().unwrap_or(value).to_owned();
+        return value
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(value)
+            .to_owned();
     }
     value.to_owned()
 }
 
 fn bounding_box(view: &View<'_>, root: &str) -> Option<BoundingBox> {
-    let geometry_predicates = [dcat("bbox"), format!("{}geometry", ns::LOCN), dcat("centroid")];
+    let geometry_predicates = [
+        dcat("bbox"),
+        format!("{}geometry", ns::LOCN),
+        dcat("centroid"),
+    ];
     let mut boxes = Vec::new();
     for place in view.linked_nodes(root, &dct("spatial")) {
         for predicate in &geometry_predicates {
@@ -200,14 +217,21 @@ pub fn bbox_of_geometry(text: &str) -> Option<BoundingBox> {
         None => text,
     };
     let numbers: Vec<f64> = body
-        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+'))
+        .split(|c: char| {
+            !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')
+        })
         .filter(|token| token.chars().any(|c| c.is_ascii_digit()))
         .filter_map(|token| token.parse::<f64>().ok())
         .collect();
     if numbers.len() < 2 || numbers.len() % 2 != 0 {
         return None;
     }
-    let mut bbox = BoundingBox { west: f64::MAX, south: f64::MAX, east: f64::MIN, north: f64::MIN };
+    let mut bbox = BoundingBox {
+        west: f64::MAX,
+        south: f64::MAX,
+        east: f64::MIN,
+        north: f64::MIN,
+    };
     for pair in numbers.chunks(2) {
         let (lon, lat) = (pair[0], pair[1]);
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
@@ -224,11 +248,17 @@ pub fn bbox_of_geometry(text: &str) -> Option<BoundingBox> {
 fn temporal_coverage(view: &View<'_>, root: &str) -> Option<TemporalCoverage> {
     let starts = [dcat("startDate"), format!("{}startDate", ns::SCHEMA)];
     let ends = [dcat("endDate"), format!("{}endDate", ns::SCHEMA)];
-    view.linked_nodes(root, &dct("temporal")).into_iter().find_map(|period| {
-        let start = view.first_literal(period, &starts).and_then(|t| parse_date(&t));
-        let end = view.first_literal(period, &ends).and_then(|t| parse_date(&t));
-        (start.is_some() || end.is_some()).then_some(TemporalCoverage { start, end })
-    })
+    view.linked_nodes(root, &dct("temporal"))
+        .into_iter()
+        .find_map(|period| {
+            let start = view
+                .first_literal(period, &starts)
+                .and_then(|t| parse_date(&t));
+            let end = view
+                .first_literal(period, &ends)
+                .and_then(|t| parse_date(&t));
+            (start.is_some() || end.is_some()).then_some(TemporalCoverage { start, end })
+        })
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -242,12 +272,20 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Some(dt.with_timezone(&Utc));
         }
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
             return Some(dt.and_utc());
         }
@@ -258,7 +296,9 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     }
     if text.len() == 4 {
         let year: i32 = text.parse().ok()?;
-        return NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc());
+        return NaiveDate::from_ymd_opt(year, 1, 1)?
+            .and_hms_opt(0, 0, 0)
+            .map(|dt| dt.and_utc());
     }
     None
 }
@@ -269,7 +309,13 @@ mod tests {
 
     #[test]
     fn dates_in_catalogue_forms_parse() {
-        for text in ["2014-12-03T14:24:37+0000", "2015-01-16T15:14:00+01:00", "2023-09-01", "2023-09-01T10:00:00", "2020"] {
+        for text in [
+            "2014-12-03T14:24:37+0000",
+            "2015-01-16T15:14:00+01:00",
+            "2023-09-01",
+            "2023-09-01T10:00:00",
+            "2020",
+        ] {
             assert!(parse_datetime(text).is_some(), "{text}");
         }
         assert!(parse_datetime("last tuesday").is_none());
@@ -277,9 +323,17 @@ mod tests {
 
     #[test]
     fn geometries_give_bounding_boxes() {
-        let bbox = bbox_of_geometry("POLYGON((7.08 43.55, 7.14 43.55, 7.14 43.60, 7.08 43.60, 7.08 43.55))").expect("bbox");
-        assert_eq!((bbox.west, bbox.south, bbox.east, bbox.north), (7.08, 43.55, 7.14, 43.60));
-        let crs = bbox_of_geometry("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(8.5 47.3)").expect("bbox");
+        let bbox = bbox_of_geometry(
+            "POLYGON((7.08 43.55, 7.14 43.55, 7.14 43.60, 7.08 43.60, 7.08 43.55))",
+        )
+        .expect("bbox");
+        assert_eq!(
+            (bbox.west, bbox.south, bbox.east, bbox.north),
+            (7.08, 43.55, 7.14, 43.60)
+        );
+        let crs =
+            bbox_of_geometry("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(8.5 47.3)")
+                .expect("bbox");
         assert_eq!((crs.west, crs.north), (8.5, 47.3));
         assert!(bbox_of_geometry("{\"type\":\"Point\",\"coordinates\":[8.5,47.3]}").is_some());
         assert!(bbox_of_geometry("POINT(500000 5000000)").is_none());
@@ -287,8 +341,14 @@ mod tests {
 
     #[test]
     fn formats_are_normalised() {
-        assert_eq!(normalise_format("http://www.iana.org/assignments/media-types/text/csv"), "text/csv");
-        assert_eq!(normalise_format("http://publications.europa.eu/resource/authority/file-type/CSV"), "CSV");
+        assert_eq!(
+            normalise_format("http://www.iana.org/assignments/media-types/text/csv"),
+            "text/csv"
+        );
+        assert_eq!(
+            normalise_format("http://publications.europa.eu/resource/authority/file-type/CSV"),
+            "CSV"
+        );
         assert_eq!(normalise_format("application/json"), "application/json");
     }
 }

@@ -57,7 +57,10 @@ pub fn sniff(head: &[u8]) -> Option<RdfFormat> {
             profile: oxrdfio::JsonLdProfileSet::empty(),
         });
     }
-    if trimmed.starts_with("<?xml") || trimmed.starts_with("<rdf:RDF") || trimmed.starts_with("<!--") {
+    if trimmed.starts_with("<?xml")
+        || trimmed.starts_with("<rdf:RDF")
+        || trimmed.starts_with("<!--")
+    {
         return Some(RdfFormat::RdfXml);
     }
     Some(RdfFormat::TriG)
@@ -70,18 +73,37 @@ mod tests {
     #[test]
     fn media_type_wins_over_extension_and_content() {
         assert_eq!(
-            detect_format(Some("application/rdf+xml; charset=utf-8"), "x.ttl", b"@prefix"),
+            detect_format(
+                Some("application/rdf+xml; charset=utf-8"),
+                "x.ttl",
+                b"@prefix"
+            ),
             Some(RdfFormat::RdfXml)
         );
-        assert_eq!(detect_format(None, "dir/x.nt", b"{"), Some(RdfFormat::NTriples));
-        assert_eq!(detect_format(Some("text/html"), "page?x=1", b"@prefix a: <b>"), Some(RdfFormat::TriG));
+        assert_eq!(
+            detect_format(None, "dir/x.nt", b"{"),
+            Some(RdfFormat::NTriples)
+        );
+        assert_eq!(
+            detect_format(Some("text/html"), "page?x=1", b"@prefix a: <b>"),
+            Some(RdfFormat::TriG)
+        );
     }
 
     #[test]
     fn sniffs_json_ld_rdf_xml_and_text() {
-        assert!(matches!(sniff(b"  {\"@context\": {}}"), Some(RdfFormat::JsonLd { .. })));
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?><rdf:RDF/>"), Some(RdfFormat::RdfXml));
-        assert_eq!(sniff(b"<http://a> <http://b> <http://c> ."), Some(RdfFormat::TriG));
+        assert!(matches!(
+            sniff(b"  {\"@context\": {}}"),
+            Some(RdfFormat::JsonLd { .. })
+        ));
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><rdf:RDF/>"),
+            Some(RdfFormat::RdfXml)
+        );
+        assert_eq!(
+            sniff(b"<http://a> <http://b> <http://c> ."),
+            Some(RdfFormat::TriG)
+        );
         assert_eq!(sniff(b"   "), None);
     }
 
@@ -97,7 +119,10 @@ mod tests {
         ] {
             assert_eq!(format_for_name(name), Some(format), "{name}");
         }
-        assert!(matches!(format_for_name("a.jsonld"), Some(RdfFormat::JsonLd { .. })));
+        assert!(matches!(
+            format_for_name("a.jsonld"),
+            Some(RdfFormat::JsonLd { .. })
+        ));
         assert_eq!(format_for_name("README"), None);
     }
 }

@@ -74,7 +74,9 @@ impl<'a> RdfDocument<'a> {
         format: RdfFormat,
         bytes: &'a [u8],
     ) -> Self {
-        Self::new(name, base_iri, format, move || Ok(Box::new(bytes) as Box<dyn Read>))
+        Self::new(name, base_iri, format, move || {
+            Ok(Box::new(bytes) as Box<dyn Read>)
+        })
     }
 
     /// Calls `on_quad` with every statement, repaired where needed, in document order.
@@ -87,19 +89,22 @@ impl<'a> RdfDocument<'a> {
     ) -> Result<(), ModelError> {
         let mut parser = RdfParser::from_format(self.format).lenient();
         if let Some(base_iri) = &self.base_iri {
-            parser = parser
-                .with_base_iri(base_iri.as_str())
-                .map_err(|error| ModelError::InvalidBaseIri {
+            parser = parser.with_base_iri(base_iri.as_str()).map_err(|error| {
+                ModelError::InvalidBaseIri {
                     document: self.name.clone(),
                     base_iri: base_iri.clone(),
                     message: error.to_string(),
-                })?;
+                }
+            })?;
         }
         let reader = (self.open)().map_err(|source| ModelError::Io {
             document: self.name.clone(),
             source,
         })?;
-        for quad in parser.for_reader(reader).with_document_loader(crate::contexts::load_context) {
+        for quad in parser
+            .for_reader(reader)
+            .with_document_loader(crate::contexts::load_context)
+        {
             let quad = quad.map_err(|error| self.parse_error(error))?;
             report.statements += 1;
             match repair_quad(quad) {
@@ -189,7 +194,10 @@ fn repair_iri(node: NamedNode, fixes: &mut Vec<String>) -> Result<NamedNode, Str
     let repaired = percent_encode_disallowed(node.as_str().trim());
     match Iri::parse(repaired.as_str()) {
         Ok(_) => {
-            fixes.push(format!("<{}> -> <{repaired}>", escape_for_message(node.as_str())));
+            fixes.push(format!(
+                "<{}> -> <{repaired}>",
+                escape_for_message(node.as_str())
+            ));
             Ok(NamedNode::new_unchecked(repaired))
         }
         Err(error) => Err(format!("<{}>: {error}", escape_for_message(node.as_str()))),
@@ -199,7 +207,10 @@ fn repair_iri(node: NamedNode, fixes: &mut Vec<String>) -> Result<NamedNode, Str
 fn percent_encode_disallowed(iri: &str) -> String {
     let mut out = String::with_capacity(iri.len());
     for c in iri.chars() {
-        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`') {
+        if c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+        {
             let mut buffer = [0; 4];
             for byte in c.encode_utf8(&mut buffer).bytes() {
                 out.push_str(&format!("%{byte:02X}"));
@@ -237,7 +248,8 @@ mod tests {
 
     #[test]
     fn a_tab_inside_an_iri_is_repaired_and_counted() {
-        let (quads, report) = parse("<http://a/s> <http://a/p> <http://a/o\t> .", None).expect("parses");
+        let (quads, report) =
+            parse("<http://a/s> <http://a/p> <http://a/o\t> .", None).expect("parses");
         assert_eq!(quads.len(), 1);
         assert_eq!(report.repaired, 1);
         assert_eq!(quads[0].object.to_string(), "<http://a/o>");
@@ -247,22 +259,41 @@ mod tests {
 
     #[test]
     fn relative_iris_resolve_against_the_base() {
-        let (quads, report) = parse("<s> <http://a/p> <LicenseDocument> .", Some("http://x.org/dir/")).expect("parses");
+        let (quads, report) = parse(
+            "<s> <http://a/p> <LicenseDocument> .",
+            Some("http://x.org/dir/"),
+        )
+        .expect("parses");
         assert_eq!(report.repaired + report.dropped, 0);
-        assert_eq!(quads[0].object.to_string(), "<http://x.org/dir/LicenseDocument>");
+        assert_eq!(
+            quads[0].object.to_string(),
+            "<http://x.org/dir/LicenseDocument>"
+        );
     }
 
     #[test]
     fn an_unrepairable_iri_drops_only_its_statement() {
-        let (quads, report) = parse("<s> <http://a/p> \"x\" . <http://a/s> <http://a/p> \"y\" .", None).expect("parses");
+        let (quads, report) = parse(
+            "<s> <http://a/p> \"x\" . <http://a/s> <http://a/p> \"y\" .",
+            None,
+        )
+        .expect("parses");
         assert_eq!(quads.len(), 1);
         assert_eq!(report.dropped, 1);
-        assert!(report.examples[0].starts_with("dropped"), "{:?}", report.examples);
+        assert!(
+            report.examples[0].starts_with("dropped"),
+            "{:?}",
+            report.examples
+        );
     }
 
     #[test]
     fn a_syntax_error_names_the_document_line_and_column() {
-        let error = parse("<http://a/s> <http://a/p> \"x\" .\n<http://a/s> <http://a/p> .", None).expect_err("fails");
+        let error = parse(
+            "<http://a/s> <http://a/p> \"x\" .\n<http://a/s> <http://a/p> .",
+            None,
+        )
+        .expect_err("fails");
         let message = error.to_string();
         assert!(message.starts_with("test.ttl:2:"), "{message}");
     }

@@ -119,7 +119,9 @@ impl<'r> RecordBuilder<'r> {
             .iter()
             .filter(|t| matches!(&t.subject, NamedOrBlankNode::BlankNode(b) if b == root))
             .filter_map(|t| match &t.object {
-                Term::Literal(literal) => Some((t.predicate.as_str().to_owned(), literal.to_string())),
+                Term::Literal(literal) => {
+                    Some((t.predicate.as_str().to_owned(), literal.to_string()))
+                }
                 _ => None,
             })
             .collect();
@@ -129,7 +131,10 @@ impl<'r> RecordBuilder<'r> {
             .map(|(_, value)| value.clone())
             .collect();
         if lines.is_empty() {
-            lines = own_literals.iter().map(|(p, v)| format!("{p} {v}")).collect();
+            lines = own_literals
+                .iter()
+                .map(|(p, v)| format!("{p} {v}"))
+                .collect();
         }
         lines.sort();
         let key = hex(&Sha256::digest(lines.join("\n").as_bytes())[..16]);

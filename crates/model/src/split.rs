@@ -17,7 +17,9 @@
 //! distinct statement to recognise repeats); literals are not kept.
 //! Pass 2 re-reads the document and hands each record over as soon as the last statement
 //! of its closure has been read, so a document whose records are written one after the other
-//! (as exports are) holds about one record at a time.
+//! (as exports are) holds about one record at a time. Statements about a node shared by
+//! several records (a publisher, a licence document) are kept once, however often the
+//! document repeats them, until the last record containing that node has been handed over.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -34,7 +36,8 @@ use crate::ModelError;
 pub struct RawRecord {
     /// The resource (an IRI or, before skolemisation, a blank node).
     pub root: NamedOrBlankNode,
-    /// The closure's statements, in document order (duplicates removed).
+    /// The closure's statements without duplicates: the record's own statements in document
+    /// order, then those about nodes it shares with other records.
     pub triples: Vec<Triple>,
 }
 
@@ -74,7 +77,12 @@ struct BlankNumbering {
 impl BlankNumbering {
     fn key(&mut self, node: &BlankNode) -> NodeKey {
         let next = self.ordinals.len() as u32;
-        NodeKey::Blank(*self.ordinals.entry(node.as_str().to_owned()).or_insert(next))
+        NodeKey::Blank(
+            *self
+                .ordinals
+                .entry(node.as_str().to_owned())
+                .or_insert(next),
+        )
     }
 }
 
@@ -154,6 +162,7 @@ pub fn split_records(
 
     let mut pending: Vec<Option<Vec<Triple>>> = vec![Some(Vec::new()); roots.len()];
     let mut root_terms: Vec<Option<NamedOrBlankNode>> = vec![None; roots.len()];
+    let mut shared = SharedStatements::new(&plan);
     let mut blanks = BlankNumbering::default();
     let mut position = 0u64;
     let mut next_emission = 0usize;
@@ -164,50 +173,124 @@ pub fn split_records(
         object_key(&quad.object, &mut blanks);
         if let Some(&node) = structure.ids.get(&subject) {
             let records = &plan.records_of_node[node as usize];
-            if records.is_empty() {
-                report.statements_outside_records += 1;
-                if structure.is_container(node) {
-                    let name = quad.subject.to_string();
-                    if !report.containers.contains(&name) {
-                        report.containers.push(name);
+            match records.as_slice() {
+                [] => {
+                    report.statements_outside_records += 1;
+                    if structure.is_container(node) {
+                        let name = quad.subject.to_string();
+                        if !report.containers.contains(&name) {
+                            report.containers.push(name);
+                        }
                     }
                 }
-            }
-            let triple = Triple::new(quad.subject.clone(), quad.predicate.clone(), quad.object.clone());
-            for &record in records {
-                if roots[record as usize] == node && root_terms[record as usize].is_none() {
-                    root_terms[record as usize] = Some(quad.subject.clone());
+                &[record] => {
+                    let record = record as usize;
+                    if roots[record] == node && root_terms[record].is_none() {
+                        root_terms[record] = Some(quad.subject.clone());
+                    }
+                    if let Some(buffer) = pending[record].as_mut() {
+                        buffer.push(Triple::new(quad.subject, quad.predicate, quad.object));
+                    }
                 }
-                if let Some(buffer) = pending[record as usize].as_mut() {
-                    buffer.push(triple.clone());
-                }
+                _ => shared.add(node, Triple::new(quad.subject, quad.predicate, quad.object)),
             }
         }
         while next_emission < plan.order.len() && plan.order[next_emission].0 <= position {
             let record = plan.order[next_emission].1 as usize;
             next_emission += 1;
-            emit(&mut pending, &mut root_terms, record, &mut on_record)?;
+            emit(
+                &mut pending,
+                &mut root_terms,
+                &mut shared,
+                &plan,
+                record,
+                &mut on_record,
+            )?;
         }
         position += 1;
         Ok(())
     })?;
     for &(_, record) in &plan.order[next_emission..] {
-        emit(&mut pending, &mut root_terms, record as usize, &mut on_record)?;
+        emit(
+            &mut pending,
+            &mut root_terms,
+            &mut shared,
+            &plan,
+            record as usize,
+            &mut on_record,
+        )?;
     }
     Ok(report)
+}
+
+/// Statements about nodes that belong to several records, each kept once until every record
+/// containing the node has been handed over.
+struct SharedStatements {
+    statements: HashMap<u32, (Vec<Triple>, HashSet<Triple>)>,
+    records_left: HashMap<u32, usize>,
+}
+
+impl SharedStatements {
+    fn new(plan: &EmissionPlan) -> Self {
+        let records_left = plan
+            .records_of_node
+            .iter()
+            .enumerate()
+            .filter(|(_, records)| records.len() > 1)
+            .map(|(node, records)| (node as u32, records.len()))
+            .collect();
+        Self {
+            statements: HashMap::new(),
+            records_left,
+        }
+    }
+
+    fn add(&mut self, node: u32, triple: Triple) {
+        if !self.records_left.contains_key(&node) {
+            return; // every record containing it has been handed over already
+        }
+        let (list, set) = self.statements.entry(node).or_default();
+        if !set.contains(&triple) {
+            set.insert(triple.clone());
+            list.push(triple);
+        }
+    }
+
+    /// Appends the statements of `node` to `triples`, and forgets them after the last record.
+    fn take_for_record(&mut self, node: u32, triples: &mut Vec<Triple>) {
+        if let Some((list, _)) = self.statements.get(&node) {
+            triples.extend(list.iter().cloned());
+        }
+        if let Some(left) = self.records_left.get_mut(&node) {
+            *left -= 1;
+            if *left == 0 {
+                self.records_left.remove(&node);
+                self.statements.remove(&node);
+            }
+        }
+    }
 }
 
 fn emit(
     pending: &mut [Option<Vec<Triple>>],
     root_terms: &mut [Option<NamedOrBlankNode>],
+    shared: &mut SharedStatements,
+    plan: &EmissionPlan,
     record: usize,
     on_record: &mut impl FnMut(RawRecord) -> Result<(), ModelError>,
 ) -> Result<(), ModelError> {
-    let (Some(mut triples), Some(root)) = (pending[record].take(), root_terms[record].take()) else {
+    let triples = pending[record].take();
+    let root = root_terms[record].take();
+    let mut shared_triples = Vec::new();
+    for &node in &plan.shared_nodes_of_record[record] {
+        shared.take_for_record(node, &mut shared_triples);
+    }
+    let (Some(mut triples), Some(root)) = (triples, root) else {
         return Ok(());
     };
-    let mut seen = std::collections::HashSet::with_capacity(triples.len());
+    let mut seen = HashSet::with_capacity(triples.len());
     triples.retain(|triple| seen.insert(triple.clone()));
+    triples.extend(shared_triples);
     on_record(RawRecord { root, triples })
 }
 
@@ -262,6 +345,8 @@ fn read_structure(
 /// Which records each node belongs to, and when each record is complete.
 struct EmissionPlan {
     records_of_node: Vec<Vec<u32>>,
+    /// For each record, the nodes of its closure that other records contain too.
+    shared_nodes_of_record: Vec<Vec<u32>>,
     /// (position of the last statement of the closure, record index), ascending.
     order: Vec<(u64, u32)>,
 }
@@ -314,13 +399,29 @@ impl EmissionPlan {
                     .max()
                     .unwrap_or(0);
                 let complete_at = own_completion[record].max(waits_for);
-                (complete_at, !structure.is_blank[root as usize], record as u32)
+                (
+                    complete_at,
+                    !structure.is_blank[root as usize],
+                    record as u32,
+                )
             })
             .collect();
         order.sort_unstable();
+        let mut shared_nodes_of_record: Vec<Vec<u32>> = vec![Vec::new(); roots.len()];
+        for (node, records) in records_of_node.iter().enumerate() {
+            if records.len() > 1 {
+                for &record in records {
+                    shared_nodes_of_record[record as usize].push(node as u32);
+                }
+            }
+        }
         Self {
             records_of_node,
-            order: order.into_iter().map(|(at, _, record)| (at, record)).collect(),
+            shared_nodes_of_record,
+            order: order
+                .into_iter()
+                .map(|(at, _, record)| (at, record))
+                .collect(),
         }
     }
 }

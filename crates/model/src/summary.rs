@@ -85,9 +85,11 @@ impl RecordSummary {
 
 /// English first, then untagged, then the first in order.
 pub fn pick_display(values: &[LangString]) -> Option<&str> {
-    let english = values
-        .iter()
-        .find(|v| v.lang.as_deref().is_some_and(|lang| lang == "en" || lang.starts_with("en-")));
+    let english = values.iter().find(|v| {
+        v.lang
+            .as_deref()
+            .is_some_and(|lang| lang == "en" || lang.starts_with("en-"))
+    });
     let untagged = values.iter().find(|v| v.lang.is_none());
     english
         .or(untagged)

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use ldtcat_vocab::{ns, Kind};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef, Triple};
+use oxigraph::model::{
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef, Triple,
+};
 use oxigraph::store::{StorageError, Store};
 
 use crate::terms::{catalog_graph, iri, ldt, record_id_of, record_node};
@@ -78,7 +80,9 @@ fn literal_text(term: &Term) -> String {
 }
 
 fn time(term: &Term) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&literal_text(term)).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(&literal_text(term))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The statements of one subject in the catalog graph, by predicate IRI.
@@ -88,7 +92,10 @@ pub(crate) fn properties(
     let mut by_predicate: BTreeMap<String, Vec<Term>> = BTreeMap::new();
     for quad in store_quads {
         let quad = quad?;
-        by_predicate.entry(quad.predicate.into_string()).or_default().push(quad.object);
+        by_predicate
+            .entry(quad.predicate.into_string())
+            .or_default()
+            .push(quad.object);
     }
     Ok(by_predicate)
 }
@@ -97,7 +104,12 @@ fn subject_quads<'a>(store: &'a Store, subject: &'a NamedNode) -> oxigraph::stor
     let graph = catalog_graph();
     let graph_ref: GraphNameRef<'_> = graph.as_ref();
     // the iterator does not borrow the graph name beyond this call
-    store.quads_for_pattern(Some(NamedOrBlankNodeRef::from(subject.as_ref())), None, None, Some(graph_ref))
+    store.quads_for_pattern(
+        Some(NamedOrBlankNodeRef::from(subject.as_ref())),
+        None,
+        None,
+        Some(graph_ref),
+    )
 }
 
 impl CatalogStore {
@@ -107,9 +119,14 @@ impl CatalogStore {
             return Ok(None);
         };
         let graph = record_node(record_id);
-        for quad in self.oxigraph().quads_for_pattern(None, None, None, Some(graph.as_ref().into())) {
+        for quad in self
+            .oxigraph()
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        {
             let quad = quad?;
-            record.triples.push(Triple::new(quad.subject, quad.predicate, quad.object));
+            record
+                .triples
+                .push(Triple::new(quad.subject, quad.predicate, quad.object));
         }
         record.triples.sort_by_cached_key(ToString::to_string);
         Ok(Some(record))
@@ -122,12 +139,18 @@ impl CatalogStore {
         if props.is_empty() {
             return Ok(None);
         }
-        let one = |predicate: NamedNode| props.get(predicate.as_str()).and_then(|values| values.first());
+        let one = |predicate: NamedNode| {
+            props
+                .get(predicate.as_str())
+                .and_then(|values| values.first())
+        };
         let missing = |what: &'static str| StoreError::IncompleteRecord {
             record_id: record_id.to_owned(),
             missing: what,
         };
-        let resource_iri = one(iri(ns::FOAF, "primaryTopic")).map(literal_text).ok_or_else(|| missing("foaf:primaryTopic"))?;
+        let resource_iri = one(iri(ns::FOAF, "primaryTopic"))
+            .map(literal_text)
+            .ok_or_else(|| missing("foaf:primaryTopic"))?;
         let kind = one(ldt("kind"))
             .and_then(|t| Kind::from_iri(&literal_text(t)))
             .ok_or_else(|| missing("ldt:kind"))?;
@@ -150,12 +173,18 @@ impl CatalogStore {
             id: record_id.to_owned(),
             iri: resource_iri,
             kind,
-            rule: one(ldt("classifiedBy")).map(literal_text).unwrap_or_default(),
-            hash: one(ldt("contentHash")).map(literal_text).unwrap_or_default(),
+            rule: one(ldt("classifiedBy"))
+                .map(literal_text)
+                .unwrap_or_default(),
+            hash: one(ldt("contentHash"))
+                .map(literal_text)
+                .unwrap_or_default(),
             issued: one(iri(ns::DCT, "issued")).and_then(time),
             modified: one(iri(ns::DCT, "modified")).and_then(time),
             last_seen: one(ldt("lastSeen")).and_then(time),
-            primary_source: one(ldt("primarySource")).map(literal_text).unwrap_or_default(),
+            primary_source: one(ldt("primarySource"))
+                .map(literal_text)
+                .unwrap_or_default(),
             deleted_at: one(ldt("deletedAt")).and_then(time),
             provenance,
             triples: Vec::new(),
@@ -191,7 +220,9 @@ impl CatalogStore {
             ..StoreStats::default()
         };
         for id in self.record_ids()? {
-            let Some(record) = self.record_metadata(&id)? else { continue };
+            let Some(record) = self.record_metadata(&id)? else {
+                continue;
+            };
             if record.deleted_at.is_some() {
                 stats.tombstones += 1;
                 continue;

@@ -14,7 +14,8 @@ pub fn record_node(record_id: &str) -> NamedNode {
 
 /// The record id of a record graph or CatalogRecord IRI.
 pub fn record_id_of(iri: &str) -> Option<&str> {
-    iri.strip_prefix("urn:ldtcat:record:").filter(|id| !id.contains(':'))
+    iri.strip_prefix("urn:ldtcat:record:")
+        .filter(|id| !id.contains(':'))
 }
 
 /// The provenance node of one source of a record.

@@ -8,7 +8,9 @@ use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNodeRef, Quad, 
 use oxigraph::store::Transaction;
 
 use crate::read::properties;
-use crate::terms::{catalog_graph, datetime_literal, iri, ldt, provenance_node, record_node, url_term};
+use crate::terms::{
+    catalog_graph, datetime_literal, iri, ldt, provenance_node, record_node, url_term,
+};
 use crate::{CatalogStore, StoreError};
 
 /// One record delivered by a source.
@@ -54,7 +56,11 @@ enum Action {
 
 impl CatalogStore {
     /// Writes the records of a batch that changed, in one transaction.
-    pub fn write_records(&self, batch: &[RecordWrite<'_>], now: DateTime<Utc>) -> Result<WriteOutcome, StoreError> {
+    pub fn write_records(
+        &self,
+        batch: &[RecordWrite<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<WriteOutcome, StoreError> {
         let mut outcome = WriteOutcome::default();
         let mut transaction = self.oxigraph().start_transaction()?;
         for write in batch {
@@ -102,7 +108,10 @@ fn decide(existing: Option<&Existing>, write: &RecordWrite<'_>) -> Action {
     }
 }
 
-fn read_existing(transaction: &Transaction<'_>, write: &RecordWrite<'_>) -> Result<Option<Existing>, StoreError> {
+fn read_existing(
+    transaction: &Transaction<'_>,
+    write: &RecordWrite<'_>,
+) -> Result<Option<Existing>, StoreError> {
     let node = record_node(&write.record.id);
     let graph = catalog_graph();
     let props = properties(transaction.quads_for_pattern(
@@ -125,12 +134,20 @@ fn read_existing(transaction: &Transaction<'_>, write: &RecordWrite<'_>) -> Resu
         None,
         Some(graph.as_ref()),
     ))?;
-    let source_value = |local: &str| source_props.get(ldt(local).as_str()).and_then(|v| v.first()).cloned();
+    let source_value = |local: &str| {
+        source_props
+            .get(ldt(local).as_str())
+            .and_then(|v| v.first())
+            .cloned()
+    };
     Ok(Some(Existing {
         hash: text(&ldt("contentHash")),
         primary_source: text(&ldt("primarySource")),
         deleted: props.contains_key(ldt("deletedAt").as_str()),
-        issued: props.get(iri(ns::DCT, "issued").as_str()).and_then(|v| v.first()).cloned(),
+        issued: props
+            .get(iri(ns::DCT, "issued").as_str())
+            .and_then(|v| v.first())
+            .cloned(),
         source_hash: source_value("contentHash").map(|term| match term {
             Term::Literal(literal) => literal.value().to_owned(),
             other => other.to_string(),
@@ -139,10 +156,18 @@ fn read_existing(transaction: &Transaction<'_>, write: &RecordWrite<'_>) -> Resu
     }))
 }
 
-fn remove_subject(transaction: &mut Transaction<'_>, subject: &NamedNode) -> Result<(), StoreError> {
+fn remove_subject(
+    transaction: &mut Transaction<'_>,
+    subject: &NamedNode,
+) -> Result<(), StoreError> {
     let graph = catalog_graph();
     let quads: Vec<Quad> = transaction
-        .quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(graph.as_ref()))
+        .quads_for_pattern(
+            Some(subject.as_ref().into()),
+            None,
+            None,
+            Some(graph.as_ref()),
+        )
         .collect::<Result<_, _>>()?;
     for quad in &quads {
         transaction.remove(quad);
@@ -166,27 +191,55 @@ fn replace_description(
     // Keep the provenance links of other sources; rewrite everything else.
     let graph = catalog_graph();
     let provenance_links: Vec<Term> = transaction
-        .quads_for_pattern(Some(node.as_ref().into()), Some(ldt("provenance").as_ref()), None, Some(graph.as_ref()))
+        .quads_for_pattern(
+            Some(node.as_ref().into()),
+            Some(ldt("provenance").as_ref()),
+            None,
+            Some(graph.as_ref()),
+        )
         .map(|quad| quad.map(|q| q.object))
         .collect::<Result<_, _>>()?;
     remove_subject(transaction, &node)?;
     let now_literal: Term = datetime_literal(now).into();
     let statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), iri(ns::DCAT, "CatalogRecord").into()),
-        (iri(ns::FOAF, "primaryTopic"), NamedNode::new_unchecked(record.iri.as_str()).into()),
-        (iri(ns::DCT, "issued"), issued.unwrap_or_else(|| now_literal.clone())),
+        (
+            iri(ns::FOAF, "primaryTopic"),
+            NamedNode::new_unchecked(record.iri.as_str()).into(),
+        ),
+        (
+            iri(ns::DCT, "issued"),
+            issued.unwrap_or_else(|| now_literal.clone()),
+        ),
         (iri(ns::DCT, "modified"), now_literal.clone()),
         (ldt("lastSeen"), now_literal),
-        (ldt("contentHash"), Literal::new_simple_literal(&record.hash).into()),
-        (ldt("kind"), NamedNode::new_unchecked(record.kind.iri()).into()),
-        (ldt("classifiedBy"), NamedNode::new_unchecked(record.rule.as_str()).into()),
-        (ldt("primarySource"), Literal::new_simple_literal(write.source_id).into()),
+        (
+            ldt("contentHash"),
+            Literal::new_simple_literal(&record.hash).into(),
+        ),
+        (
+            ldt("kind"),
+            NamedNode::new_unchecked(record.kind.iri()).into(),
+        ),
+        (
+            ldt("classifiedBy"),
+            NamedNode::new_unchecked(record.rule.as_str()).into(),
+        ),
+        (
+            ldt("primarySource"),
+            Literal::new_simple_literal(write.source_id).into(),
+        ),
     ];
     for (predicate, object) in statements {
         transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
     }
     for link in provenance_links {
-        transaction.insert(&Quad::new(node.clone(), ldt("provenance"), link, graph.clone()));
+        transaction.insert(&Quad::new(
+            node.clone(),
+            ldt("provenance"),
+            link,
+            graph.clone(),
+        ));
     }
     Ok(())
 }
@@ -204,11 +257,20 @@ fn replace_provenance(
     let now_literal: Term = datetime_literal(now).into();
     let statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), ldt("SourceProvenance").into()),
-        (ldt("sourceId"), Literal::new_simple_literal(write.source_id).into()),
+        (
+            ldt("sourceId"),
+            Literal::new_simple_literal(write.source_id).into(),
+        ),
         (ldt("sourceUrl"), url_term(write.source_url)),
-        (ldt("firstSeen"), first_seen.unwrap_or_else(|| now_literal.clone())),
+        (
+            ldt("firstSeen"),
+            first_seen.unwrap_or_else(|| now_literal.clone()),
+        ),
         (ldt("lastSeen"), now_literal),
-        (ldt("contentHash"), Literal::new_simple_literal(&write.record.hash).into()),
+        (
+            ldt("contentHash"),
+            Literal::new_simple_literal(&write.record.hash).into(),
+        ),
     ];
     for (predicate, object) in statements {
         transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));

@@ -76,7 +76,9 @@ impl fmt::Display for Kind {
 
 /// The error of parsing an unknown kind name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind `{0}` (expected one of dataset, model, service, workflow, visualisation, output)")]
+#[error(
+    "unknown kind `{0}` (expected one of dataset, model, service, workflow, visualisation, output)"
+)]
 pub struct UnknownKind(pub String);
 
 impl FromStr for Kind {

@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn compacts_known_namespaces_only() {
-        assert_eq!(compact("http://purl.org/dc/terms/title").as_deref(), Some("dct:title"));
+        assert_eq!(
+            compact("http://purl.org/dc/terms/title").as_deref(),
+            Some("dct:title")
+        );
         assert_eq!(compact("http://example.org/title"), None);
         assert_eq!(compact(DCT), None);
     }

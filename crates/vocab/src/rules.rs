@@ -115,7 +115,9 @@ impl RuleSet {
 
     /// Whether instances of this class become records.
     pub fn is_record_class(&self, class_iri: &str) -> bool {
-        self.record_classes.binary_search_by(|c| c.as_str().cmp(class_iri)).is_ok()
+        self.record_classes
+            .binary_search_by(|c| c.as_str().cmp(class_iri))
+            .is_ok()
     }
 
     /// The rule with this IRI.
@@ -136,11 +138,7 @@ fn parse_graph(turtle: &str, file: &str) -> Result<Graph, VocabError> {
     Ok(graph)
 }
 
-fn subjects_of_type<'a>(
-    graph: &'a Graph,
-    rdf_type: &str,
-    class: &str,
-) -> Vec<NamedNodeRef<'a>> {
+fn subjects_of_type<'a>(graph: &'a Graph, rdf_type: &str, class: &str) -> Vec<NamedNodeRef<'a>> {
     graph
         .subjects_for_predicate_object(
             NamedNodeRef::new_unchecked(rdf_type),

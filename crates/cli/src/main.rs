@@ -197,7 +197,9 @@ fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
         let address = listener.local_addr()?;
+        let sparql = ldtcat_serve::SparqlService::new(catalog.store.oxigraph().clone(), ldtcat_serve::SparqlLimits::default(), 4);
         let state = ldtcat_serve::AppState {
+            sparql,
             store: catalog.store.clone(),
             index: catalog.index.clone(),
             rules: catalog.rules.clone(),

@@ -4,22 +4,26 @@ mod api;
 mod error;
 mod html;
 mod labels;
+mod negotiate;
 mod pages;
 mod query;
 mod server;
+mod sparql;
 mod state;
 mod statements;
 
 pub use error::ServeError;
+pub use ldtcat_sparql::SparqlLimits;
 pub use query::{SearchParams, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use server::{serve, serve_with_shutdown};
+pub use sparql::SparqlService;
 pub use state::{AppState, SiteSettings};
 
 use std::sync::Arc;
 
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 
 /// The whole HTTP surface: every route, with `state` shared by all requests.
@@ -32,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(pages::search::search))
         .route("/resources/{id}", get(pages::record::record))
         .route("/healthz", get(api::health))
+        .route("/sparql", any(sparql::sparql))
         .nest("/api", api)
         .fallback(page_not_found)
         .with_state(Arc::new(state))

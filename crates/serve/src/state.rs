@@ -39,6 +39,8 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// How the site presents itself.
     pub site: SiteSettings,
+    /// The SPARQL endpoint's engine and limits.
+    pub sparql: crate::sparql::SparqlService,
 }
 
 /// Runs a synchronous store or index call on the blocking pool.

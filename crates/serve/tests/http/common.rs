@@ -157,7 +157,13 @@ impl Fixture {
             catalog_graph(),
         );
         store.oxigraph().insert(&tombstone)?;
+        let sparql = ldtcat_serve::SparqlService::new(
+            store.oxigraph().clone(),
+            ldtcat_serve::SparqlLimits::default(),
+            4,
+        );
         let state = AppState {
+            sparql,
             store,
             index: Arc::new(index),
             rules: Arc::new(rules),

@@ -182,7 +182,12 @@ impl Fixture {
 
     /// Sends `GET uri` through the router.
     pub async fn get(&self, uri: &str) -> anyhow::Result<Reply> {
-        let request = Request::builder().uri(uri).body(Body::empty())?;
+        self.send(Request::builder().uri(uri).body(Body::empty())?)
+            .await
+    }
+
+    /// Sends any request through the router.
+    pub async fn send(&self, request: Request<Body>) -> anyhow::Result<Reply> {
         let response = self.router().oneshot(request).await?;
         let status = response.status();
         let headers = response.headers().clone();

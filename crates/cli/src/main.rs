@@ -207,6 +207,7 @@ fn serve(
                 title,
                 description: "Find datasets, models, services, workflow templates, visualisation assets and published outputs for Local Digital Twins.".to_owned(),
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+                ..ldtcat_serve::SiteSettings::default()
             },
         };
         println!("ldtcat is serving on http://{address}");

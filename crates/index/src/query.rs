@@ -27,7 +27,20 @@ pub(crate) fn request_query(
     let filters = facet_filters_query(fields, &request.filters)
         .into_iter()
         .chain(request.bbox.map(|bbox| bbox_query(fields, &bbox)));
-    for filter in filters {
+    let since = request
+        .modified_since
+        // Tantivy counts nanoseconds in an i64: later than about 2262 cannot be said, and
+        // means "nothing" just as well from 2255 on.
+        .map(|since| {
+            tantivy::DateTime::from_timestamp_secs(
+                since.timestamp().clamp(-9_000_000_000, 9_000_000_000),
+            )
+        })
+        .map(|since| -> Box<dyn Query> {
+            let lower = Bound::Included(Term::from_field_date(fields.modified, since));
+            Box::new(RangeQuery::new(lower, Bound::Unbounded))
+        });
+    for filter in filters.chain(since) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     if clauses.len() == 1 {

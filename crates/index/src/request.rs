@@ -87,6 +87,9 @@ pub enum SortOrder {
     Modified,
     /// By display title, case- and accent-insensitively, A to Z.
     Title,
+    /// By record id: a stable order (new records fall in place, nothing else moves), for
+    /// harvesters paging through the whole catalogue.
+    Id,
 }
 
 /// A search: text, filters, paging and order.
@@ -98,6 +101,8 @@ pub struct SearchRequest {
     pub filters: Vec<FacetFilter>,
     /// Keep only records whose bounding box intersects this one.
     pub bbox: Option<BoundingBox>,
+    /// Keep only records whose resource was modified at or after this time.
+    pub modified_since: Option<DateTime<Utc>>,
     /// The order of the hits.
     pub sort: SortOrder,
     /// How many hits to skip.
@@ -112,6 +117,7 @@ impl Default for SearchRequest {
             text: String::new(),
             filters: Vec::new(),
             bbox: None,
+            modified_since: None,
             sort: SortOrder::default(),
             offset: 0,
             limit: 20,

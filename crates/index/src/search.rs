@@ -97,6 +97,14 @@ impl CatalogIndex {
                 with_facets,
                 |(_, score, _)| *score,
             ),
+            SortOrder::Id => self.collect_by(
+                searcher,
+                query,
+                (id_asc(), SortBySimilarityScore),
+                range,
+                with_facets,
+                |(_, score)| *score,
+            ),
             SortOrder::Title => self.collect_by(
                 searcher,
                 query,

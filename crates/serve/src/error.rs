@@ -45,6 +45,15 @@ pub enum ServeError {
         /// The requested path.
         path: String,
     },
+    /// The client accepts none of the media types offered.
+    #[error("none of the accepted media types is available: ask for one of {offered}")]
+    NotAcceptable {
+        /// The media types offered.
+        offered: String,
+    },
+    /// A document could not be written.
+    #[error("serialisation error: {0}")]
+    Serialization(String),
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),
@@ -76,7 +85,9 @@ impl ServeError {
             }
             ServeError::RecordNotFound { .. } | ServeError::NoRoute { .. } => StatusCode::NOT_FOUND,
             ServeError::RecordGone { .. } => StatusCode::GONE,
+            ServeError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             ServeError::Store(_)
+            | ServeError::Serialization(_)
             | ServeError::Index(_)
             | ServeError::Template(_)
             | ServeError::Task(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod api;
+mod dcat;
 mod error;
 mod html;
 mod labels;
@@ -37,6 +38,11 @@ pub fn router(state: AppState) -> Router {
         .route("/resources/{id}", get(pages::record::record))
         .route("/healthz", get(api::health))
         .route("/sparql", any(sparql::sparql))
+        .route("/catalog", get(dcat::catalog))
+        .route("/catalog.ttl", get(dcat::catalog))
+        .route("/catalog.jsonld", get(dcat::catalog))
+        .route("/catalog.rdf", get(dcat::catalog))
+        .route("/catalog.nt", get(dcat::catalog))
         .nest("/api", api)
         .fallback(page_not_found)
         .with_state(Arc::new(state))

@@ -5,6 +5,7 @@
 //! `%` not followed by two hex digits, or bytes that are not UTF-8, make the request a 400
 //! that names the parameter, rather than being passed through or replaced.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest, SortOrder};
 use ldtcat_model::BoundingBox;
 use ldtcat_vocab::Kind;
@@ -25,6 +26,8 @@ pub struct SearchParams {
     pub filters: Vec<FacetFilter>,
     /// `bbox`: west, south, east, north.
     pub bbox: Option<BoundingBox>,
+    /// `modified_since`: an RFC 3339 time or a date (midnight UTC).
+    pub modified_since: Option<DateTime<Utc>>,
     /// `sort`.
     pub sort: SortOrder,
     /// `page`, from 1.
@@ -39,6 +42,7 @@ impl Default for SearchParams {
             text: String::new(),
             filters: Vec::new(),
             bbox: None,
+            modified_since: None,
             sort: SortOrder::Relevance,
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
@@ -52,6 +56,7 @@ pub fn sort_name(sort: SortOrder) -> &'static str {
         SortOrder::Relevance => "relevance",
         SortOrder::Modified => "modified",
         SortOrder::Title => "title",
+        SortOrder::Id => "id",
     }
 }
 
@@ -75,6 +80,7 @@ impl SearchParams {
             "page" => self.page = parse_positive(name, &value)?,
             "page_size" => self.page_size = parse_positive(name, &value)?.min(MAX_PAGE_SIZE),
             "bbox" => self.bbox = Some(parse_bbox(&value)?),
+            "modified_since" => self.modified_since = Some(parse_time(name, &value)?),
             _ => {
                 let Ok(field) = name.parse::<FacetField>() else {
                     return Ok(()); // unknown parameters are ignored
@@ -102,6 +108,7 @@ impl SearchParams {
             text: self.text.clone(),
             filters: self.filters.clone(),
             bbox: self.bbox,
+            modified_since: self.modified_since,
             sort: self.sort,
             offset,
             limit: self.page_size,
@@ -162,6 +169,12 @@ impl SearchParams {
         if let Some(bbox) = &self.bbox {
             serializer.append_pair("bbox", &bbox_text(bbox));
         }
+        if let Some(since) = self.modified_since {
+            serializer.append_pair(
+                "modified_since",
+                &since.to_rfc3339_opts(SecondsFormat::Secs, true),
+            );
+        }
         if self.sort != SortOrder::Relevance {
             serializer.append_pair("sort", sort_name(self.sort));
         }
@@ -195,11 +208,29 @@ fn parse_sort(value: &str) -> Result<SortOrder, ServeError> {
         "relevance" => Ok(SortOrder::Relevance),
         "modified" => Ok(SortOrder::Modified),
         "title" => Ok(SortOrder::Title),
+        "id" => Ok(SortOrder::Id),
         other => Err(ServeError::bad_parameter(
             "sort",
-            format!("expected relevance, modified or title, got `{other}`"),
+            format!("expected relevance, modified, title or id, got `{other}`"),
         )),
     }
+}
+
+/// An RFC 3339 time (`2024-05-01T12:00:00Z`) or a date (`2024-05-01`, midnight UTC).
+fn parse_time(name: &str, value: &str) -> Result<DateTime<Utc>, ServeError> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(value.trim()) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc())
+        .ok_or_else(|| {
+            ServeError::bad_parameter(
+                name,
+                format!("expected an RFC 3339 time or a YYYY-MM-DD date, got `{value}`"),
+            )
+        })
 }
 
 fn parse_positive(name: &str, value: &str) -> Result<usize, ServeError> {

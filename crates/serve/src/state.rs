@@ -19,6 +19,25 @@ pub struct SiteSettings {
     /// The URL the site is reached at, without a trailing slash
     /// (`https://catalogue.example.org`): absolute links in the API are built from it.
     pub public_base_url: String,
+    /// Who publishes the catalogue (`dct:publisher` of `/catalog`).
+    pub publisher_name: String,
+    /// The catalogue's language, an EU language authority IRI.
+    pub language: String,
+    /// The licence of the catalogue's own metadata, an IRI.
+    pub licence: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            title: "ldtcat".to_owned(),
+            description: "Resources for Local Digital Twins.".to_owned(),
+            public_base_url: "http://localhost:8080".to_owned(),
+            publisher_name: "ldtcat operator".to_owned(),
+            language: "http://publications.europa.eu/resource/authority/language/ENG".to_owned(),
+            licence: "http://publications.europa.eu/resource/authority/licence/CC0".to_owned(),
+        }
+    }
 }
 
 impl SiteSettings {
@@ -65,6 +84,7 @@ mod tests {
             title: "t".to_owned(),
             description: String::new(),
             public_base_url: "https://catalogue.example.org/".to_owned(),
+            ..SiteSettings::default()
         };
         assert_eq!(
             site.absolute_url("/resources/ab"),

@@ -202,6 +202,7 @@ fn catalogue(graphs: &[(PathBuf, String)]) -> AppState {
             title: "Protocol tests".to_owned(),
             description: String::new(),
             public_base_url: "http://www.example".to_owned(),
+            ..SiteSettings::default()
         },
     }
 }

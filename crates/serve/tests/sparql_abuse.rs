@@ -47,6 +47,7 @@ fn big_catalogue() -> AppState {
             title: "Abuse".to_owned(),
             description: String::new(),
             public_base_url: "http://localhost".to_owned(),
+            ..SiteSettings::default()
         },
     }
 }

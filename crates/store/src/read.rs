@@ -132,6 +132,30 @@ impl CatalogStore {
         Ok(Some(record))
     }
 
+    /// The statements of a record's `dcat:CatalogRecord` and of its per-source provenance
+    /// nodes, as published (empty for an unknown id).
+    pub fn catalog_record_triples(&self, record_id: &str) -> Result<Vec<Triple>, StoreError> {
+        let node = record_node(record_id);
+        let mut triples = Vec::new();
+        let mut provenance_nodes = Vec::new();
+        for quad in subject_quads(self.oxigraph(), &node) {
+            let quad = quad?;
+            if quad.predicate == ldt("provenance") {
+                if let Term::NamedNode(provenance) = &quad.object {
+                    provenance_nodes.push(provenance.clone());
+                }
+            }
+            triples.push(Triple::new(quad.subject, quad.predicate, quad.object));
+        }
+        for provenance in &provenance_nodes {
+            for quad in subject_quads(self.oxigraph(), provenance) {
+                let quad = quad?;
+                triples.push(Triple::new(quad.subject, quad.predicate, quad.object));
+            }
+        }
+        Ok(triples)
+    }
+
     /// The CatalogRecord of this id, without the statements.
     pub fn record_metadata(&self, record_id: &str) -> Result<Option<StoredRecord>, StoreError> {
         let node = record_node(record_id);

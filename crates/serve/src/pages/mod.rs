@@ -2,6 +2,7 @@
 
 pub mod home;
 pub mod record;
+mod schema_org;
 pub mod search;
 
 use ldtcat_index::SearchHit;

@@ -7,15 +7,18 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use ldtcat_model::extract::{summarize, RecordFacts};
 use ldtcat_store::{Provenance, StoredRecord};
 
-use crate::error::ServeError;
+use super::schema_org::schema_org_json_ld;
+use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax};
+use crate::error::{ApiError, ServeError};
 use crate::html::{render_page, respond, Layout};
 use crate::labels::format_time;
+use crate::negotiate::choose;
 use crate::state::{blocking, AppState};
 use crate::statements::{group_statements, iri_value, Statements, Value};
 
@@ -55,18 +58,77 @@ struct RecordPage {
     statements: Statements,
     provenance: Vec<ProvenanceView>,
     dates: Vec<DateView>,
+    /// The RDF versions of the page: (absolute URL, media type).
+    alternates: Vec<(String, &'static str)>,
+    /// schema.org JSON-LD, escaped for a `<script>` element.
+    schema_org: String,
 }
 
-/// `GET /resources/{id}`.
+/// `GET /resources/{id}[.ttl|.jsonld|.rdf|.nt]`: HTML for browsers, RDF for machines (by
+/// extension or `Accept`), with `Link: rel=alternate` headers either way.
 pub(crate) async fn record(
     State(state): State<Arc<AppState>>,
     id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
 ) -> Response {
-    let result = match id {
-        Ok(Path(id)) => record_page(&state, id).await,
-        Err(rejection) => Err(ServeError::bad_parameter("id", rejection.body_text())),
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(rejection) => {
+            return respond(
+                &state.site,
+                Err(ServeError::bad_parameter("id", rejection.body_text())),
+            )
+        }
     };
-    respond(&state.site, result)
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let (id, syntax) = match id.rsplit_once('.') {
+        Some((bare, extension)) => match RdfSyntax::from_extension(extension) {
+            Some(syntax) => (bare.to_owned(), Some(syntax)),
+            None => (id, None),
+        },
+        None => {
+            let mut offers = vec!["text/html", "application/xhtml+xml"];
+            offers.extend(RdfSyntax::ALL.iter().map(|s| s.media_type()));
+            let syntax = match choose(accept, &offers) {
+                Some(index) if index >= 2 => Some(RdfSyntax::ALL[index - 2]),
+                _ => None,
+            };
+            (id, syntax)
+        }
+    };
+    let links = alternate_links(&state.site.absolute_url(&format!("/resources/{id}")));
+    let mut response = match syntax {
+        Some(syntax) => match record_rdf(&state, id, syntax).await {
+            Ok(response) => response,
+            Err(error) => ApiError(error).into_response(),
+        },
+        None => respond(&state.site, record_page(&state, id).await),
+    };
+    let response_headers = response.headers_mut();
+    response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    for link in links {
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response_headers.append(header::LINK, value);
+        }
+    }
+    response
+}
+
+async fn record_rdf(
+    state: &AppState,
+    id: String,
+    syntax: RdfSyntax,
+) -> Result<Response, ServeError> {
+    if !is_plausible_id(&id) {
+        return Err(ServeError::RecordNotFound { id });
+    }
+    let store = state.store.clone();
+    let lookup_id = id.clone();
+    let document = blocking(move || record_document(&store, &lookup_id)).await?;
+    match document {
+        Some(triples) => rdf_response(syntax, &triples, &[]),
+        None => Err(ServeError::RecordNotFound { id }),
+    }
 }
 
 /// Whether a path segment can be a record id (no store lookup otherwise).
@@ -122,7 +184,22 @@ fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
     .into_iter()
     .filter_map(|(label, time)| time.map(|time| date_view(label, &time)))
     .collect();
+    let page_path = format!("/resources/{}", record.id);
+    let schema_org = schema_org_json_ld(&summary, &state.site.absolute_url(&page_path));
+    let alternates = RdfSyntax::ALL
+        .iter()
+        .map(|syntax| {
+            (
+                state
+                    .site
+                    .absolute_url(&format!("{page_path}.{}", syntax.extension())),
+                syntax.media_type(),
+            )
+        })
+        .collect();
     RecordPage {
+        alternates,
+        schema_org,
         layout: Layout::new(&state.site, title.clone()),
         iri: iri_value(&record.iri),
         description: summary.display_description().to_owned(),

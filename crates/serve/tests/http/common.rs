@@ -171,6 +171,8 @@ impl Fixture {
                 title: "Test LDT catalogue".to_owned(),
                 description: "Resources for local digital twins.".to_owned(),
                 public_base_url: "https://catalogue.example.org".to_owned(),
+                publisher_name: "City of Antibes".to_owned(),
+                ..SiteSettings::default()
             },
         };
         Ok(Fixture { state })

@@ -3,6 +3,7 @@
 mod api;
 mod bad_requests;
 mod common;
+mod dcat;
 mod pages;
 mod socket;
 mod sparql;

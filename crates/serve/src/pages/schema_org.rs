@@ -1,0 +1,75 @@
+//! The schema.org description embedded in record pages (`<script type="application/ld+json">`),
+//! as dataset search engines read it.
+
+use ldtcat_model::summary::RecordSummary;
+use ldtcat_vocab::Kind;
+use serde_json::{json, Map, Value};
+
+/// The schema.org type of a kind: `Dataset` for data-like kinds, `WebAPI` for services,
+/// `SoftwareSourceCode` for workflow templates.
+fn schema_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Service => "WebAPI",
+        Kind::Workflow => "SoftwareSourceCode",
+        _ => "Dataset",
+    }
+}
+
+/// The JSON-LD text, safe inside a `<script>` element (`<`, `>` and `&` escaped as JSON
+/// unicode escapes, so harvested text cannot close the element).
+pub(crate) fn schema_org_json_ld(summary: &RecordSummary, page_url: &str) -> String {
+    let mut object = Map::new();
+    object.insert("@context".into(), json!("https://schema.org/"));
+    object.insert("@type".into(), json!(schema_type(summary.kind)));
+    object.insert("@id".into(), json!(summary.iri));
+    object.insert("url".into(), json!(page_url));
+    object.insert("identifier".into(), json!(summary.iri));
+    object.insert("name".into(), json!(summary.display_title()));
+    let description = summary.display_description();
+    // Dataset search engines require a description; fall back to the title.
+    object.insert(
+        "description".into(),
+        json!(if description.is_empty() {
+            summary.display_title()
+        } else {
+            description
+        }),
+    );
+    if !summary.keywords.is_empty() {
+        let keywords: Vec<&str> = summary.keywords.iter().map(|k| k.value.as_str()).collect();
+        object.insert("keywords".into(), json!(keywords));
+    }
+    if let Some(licence) = summary.licences.first() {
+        object.insert("license".into(), json!(licence));
+    }
+    if let Some(publisher) = summary.publishers.first() {
+        object.insert(
+            "publisher".into(),
+            json!({ "@type": "Organization", "name": publisher }),
+        );
+    }
+    if let Some(modified) = summary.modified {
+        object.insert("dateModified".into(), json!(modified.to_rfc3339()));
+    }
+    if let Some(temporal) = &summary.temporal {
+        let side =
+            |date: Option<chrono::NaiveDate>| date.map_or("..".to_owned(), |d| d.to_string());
+        object.insert(
+            "temporalCoverage".into(),
+            json!(format!("{}/{}", side(temporal.start), side(temporal.end))),
+        );
+    }
+    if let Some(bbox) = &summary.bbox {
+        object.insert(
+            "spatialCoverage".into(),
+            json!({ "@type": "Place", "geo": { "@type": "GeoShape", "box": format!("{} {} {} {}", bbox.south, bbox.west, bbox.north, bbox.east) } }),
+        );
+    }
+    if !summary.formats.is_empty() {
+        object.insert("encodingFormat".into(), json!(summary.formats));
+    }
+    let text = Value::Object(object).to_string();
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

@@ -41,6 +41,7 @@ fn dependencies_point_left_along_the_data_flow() {
         ("config", &[]),
         ("store", &["ldtcat-vocab", "ldtcat-model"]),
         ("index", &["ldtcat-vocab", "ldtcat-model"]),
+        ("sparql", &[]),
         (
             "serve",
             &[
@@ -49,6 +50,7 @@ fn dependencies_point_left_along_the_data_flow() {
                 "ldtcat-store",
                 "ldtcat-index",
                 "ldtcat-config",
+                "ldtcat-sparql",
             ],
         ),
     ];

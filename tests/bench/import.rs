@@ -61,6 +61,21 @@ fn main() -> anyhow::Result<()> {
         0,
     )?;
     let file_mib = disk_mib(&file);
+    // Splitting alone (parse, records, hashes; no store, no index), for the memory breakdown.
+    let rules = ldtcat_vocab::RuleSet::builtin()?;
+    let document = ldtcat::import::file_document(&file, None, None)?;
+    let mut builder = ldtcat_model::RecordBuilder::new(&rules, "bench");
+    let started = Instant::now();
+    let mut split_count = 0u64;
+    ldtcat_model::split_records(&document, &rules, |raw| {
+        std::hint::black_box(builder.build(raw));
+        split_count += 1;
+        Ok(())
+    })?;
+    let split_seconds = started.elapsed().as_secs_f64();
+    let rss_after_split = peak_rss_mib();
+    assert_eq!(split_count, n as u64);
+
     let catalog = Catalog::open(&work.path().join("data"))?;
     let files = [file.clone()];
 
@@ -107,7 +122,7 @@ fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let results = catalog.index.search(&query)?;
             latencies.push(started.elapsed());
-            assert!(results.total > 0);
+            assert!(results.total > 0, "no hit for {:?}", query.text);
         }
     }
     latencies.sort();
@@ -126,6 +141,7 @@ fn main() -> anyhow::Result<()> {
         "| import, unchanged records | {:.0} records/s ({unchanged_seconds:.1} s) |",
         n as f64 / unchanged_seconds
     );
+    println!("| split only (parse, records, hashes; no writes) | {:.0} records/s ({split_seconds:.1} s), peak RSS {rss_after_split:.0} MiB |", n as f64 / split_seconds);
     println!("| peak RSS after the first import | {rss_after_new:.0} MiB |");
     println!("| peak RSS overall | {:.0} MiB |", peak_rss_mib());
     println!(

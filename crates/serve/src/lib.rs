@@ -17,7 +17,7 @@ pub use error::ServeError;
 pub use ldtcat_sparql::SparqlLimits;
 pub use query::{SearchParams, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use server::{serve, serve_with_shutdown};
-pub use sparql::SparqlService;
+pub use sparql::{SparqlService, QUEUE_WAIT as SPARQL_QUEUE_WAIT};
 pub use state::{AppState, SiteSettings};
 
 use std::sync::Arc;

@@ -15,8 +15,12 @@ use tokio::net::{TcpListener, TcpStream};
 const RECORDS: usize = 3_000;
 const TIME_LIMIT: Duration = Duration::from_secs(2);
 
-/// 3,000 record graphs of 30 statements each.
+/// 3,000 record graphs of 30 statements each, queries limited to [`TIME_LIMIT`].
 fn big_catalogue() -> AppState {
+    catalogue_with(4, TIME_LIMIT)
+}
+
+fn catalogue_with(max_concurrent: usize, timeout: Duration) -> AppState {
     let store = CatalogStore::open_in_memory().expect("store");
     let mut nquads = String::new();
     for n in 0..RECORDS {
@@ -34,12 +38,12 @@ fn big_catalogue() -> AppState {
         .load_from_reader(RdfParser::from_format(RdfFormat::NQuads), nquads.as_bytes())
         .expect("loads");
     let limits = SparqlLimits {
-        timeout: TIME_LIMIT,
+        timeout,
         max_rows: 10_000,
         max_sort_rows: usize::MAX,
     };
     AppState {
-        sparql: SparqlService::new(store.oxigraph().clone(), limits, 4),
+        sparql: SparqlService::new(store.oxigraph().clone(), limits, max_concurrent),
         store,
         index: Arc::new(CatalogIndex::open_in_ram().expect("index")),
         rules: Arc::new(RuleSet::builtin().expect("rules")),
@@ -132,4 +136,37 @@ async fn heavy_queries_are_cut_while_simple_requests_keep_answering() {
         "a simple request took {slowest:?} while heavy queries ran"
     );
     server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_beyond_the_concurrency_limit_wait_then_get_a_503() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("address");
+    let state = catalogue_with(1, Duration::from_secs(6));
+    tokio::spawn(ldtcat_serve::serve_with_shutdown(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let heavy = sparql_path("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }");
+    let running =
+        tokio::spawn(async move { get(address, &heavy, "application/sparql-results+json").await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = Instant::now();
+    let (status, body) = get(
+        address,
+        &sparql_path("ASK {}"),
+        "application/sparql-results+json",
+    )
+    .await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("too many queries"), "{body}");
+    assert!(
+        sent.elapsed() >= ldtcat_serve::SPARQL_QUEUE_WAIT,
+        "answered before waiting its turn"
+    );
+    let (status, _) = get(address, "/healthz", "application/json").await;
+    assert_eq!(status, 200, "the rest of the server answers");
+    let (status, body) = running.await.expect("joins");
+    assert_eq!(status, 503, "{body}");
 }

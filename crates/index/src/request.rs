@@ -109,6 +109,9 @@ pub struct SearchRequest {
     pub offset: usize,
     /// How many hits to return at most.
     pub limit: usize,
+    /// Whether to count facet values over all matches (the costly part of a search over a
+    /// large catalogue; a harvester paging through `/catalog` does not need them).
+    pub facets: bool,
 }
 
 impl Default for SearchRequest {
@@ -121,6 +124,7 @@ impl Default for SearchRequest {
             sort: SortOrder::default(),
             offset: 0,
             limit: 20,
+            facets: true,
         }
     }
 }

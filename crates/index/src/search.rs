@@ -39,7 +39,7 @@ impl CatalogIndex {
         };
         let searcher = self.reader.searcher();
         let range = page_range(&searcher, request.offset, request.limit);
-        let collected = self.collect(&searcher, query.as_ref(), sort, range, true)?;
+        let collected = self.collect(&searcher, query.as_ref(), sort, range, request.facets)?;
         Ok(SearchResults {
             total: collected.total,
             hits: self.hits(&searcher, &collected.page)?,

@@ -112,6 +112,7 @@ impl SearchParams {
             sort: self.sort,
             offset,
             limit: self.page_size,
+            facets: true,
         })
     }
 

@@ -58,7 +58,8 @@ pub(crate) async fn catalog(
     let mut params = SearchParams::from_query(raw.as_deref())?;
     params.page_size = requested_page_size(raw.as_deref());
     params.sort = SortOrder::Id;
-    let request = params.to_request()?;
+    let mut request = params.to_request()?;
+    request.facets = false;
     let index = Arc::clone(&state.index);
     let results = blocking(move || index.search(&request)).await?;
     let store = state.store.clone();

@@ -8,7 +8,12 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ldtcat::catalog::Catalog;
 use ldtcat::import::{collect_documents, import_files, ImportSummary};
-use ldtcat_config::{load_harvest_file, SourceKind};
+use std::sync::Arc;
+
+use ldtcat::harvest::{fail_interrupted_runs, run_source, RunRequest};
+use ldtcat_config::{load_harvest_dir, load_harvest_file, SourceConfig, SourceKind};
+use ldtcat_harvest::{Fetcher, HostPolicy};
+use ldtcat_store::{HarvestRun, RunStatus};
 
 /// ldtcat: a federated resource catalogue for Local Digital Twins.
 #[derive(Parser)]
@@ -64,6 +69,21 @@ enum Command {
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
+    /// Harvests configured sources now (see harvest-config/*.toml).
+    Harvest {
+        /// The id of the source to harvest.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        source: Option<String>,
+        /// Harvests every enabled source, one after the other.
+        #[arg(long)]
+        all: bool,
+        /// Reads the whole source even if it is incremental (so that deletions can apply).
+        #[arg(long)]
+        full: bool,
+        /// The folder of harvest configuration files.
+        #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
+        harvest_config: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,6 +153,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("index documents: {}", catalog.index.num_docs());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Harvest {
+            source,
+            all,
+            full,
+            harvest_config,
+        } => harvest_command(&cli.data_dir, &harvest_config, source.as_deref(), all, full),
         Command::Serve {
             bind,
             public_url,
@@ -147,6 +173,89 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(catalog, &bind, public_url, title)
         }
     }
+}
+
+fn harvest_command(
+    data_dir: &Path,
+    harvest_config: &Path,
+    source_id: Option<&str>,
+    all: bool,
+    full: bool,
+) -> Result<ExitCode> {
+    let sources = load_harvest_dir(harvest_config)?;
+    let chosen: Vec<SourceConfig> = if all {
+        sources.iter().filter(|s| s.enabled).cloned().collect()
+    } else {
+        let id = source_id.unwrap_or_default();
+        let source = sources.iter().find(|s| s.id == id).with_context(|| {
+            let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+            format!(
+                "no source `{id}` in {} (known: {})",
+                harvest_config.display(),
+                known.join(", ")
+            )
+        })?;
+        vec![source.clone()]
+    };
+    let catalog = Arc::new(Catalog::open(data_dir)?);
+    let fetcher = Fetcher::new(HostPolicy::for_urls(sources.iter().map(|s| &s.url)))?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let interrupted = fail_interrupted_runs(&catalog).await?;
+        if interrupted > 0 {
+            eprintln!("{interrupted} interrupted run(s) marked failed");
+        }
+        let mut all_ok = true;
+        for source in chosen {
+            let progress = progress_bar();
+            progress.set_message(format!("{}: starting", source.id));
+            let on_progress = |run: &HarvestRun| {
+                progress.set_message(format!(
+                    "{}: {} page(s), {} added, {} updated, {} unchanged, {} errored",
+                    run.source_id, run.pages, run.added, run.updated, run.unchanged, run.errored
+                ))
+            };
+            let request = RunRequest { force_full: full };
+            let run = run_source(
+                catalog.clone(),
+                fetcher.clone(),
+                source,
+                request,
+                &on_progress,
+            )
+            .await?;
+            progress.finish_and_clear();
+            print!("{}", render_run(&run));
+            all_ok &= run.status == RunStatus::Success;
+        }
+        Ok(if all_ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    })
+}
+
+fn render_run(run: &HarvestRun) -> String {
+    let mut out = format!(
+        "{}: {} — {} page(s), {} byte(s); {} added, {} updated, {} unchanged, {} tombstoned, {} errored\n",
+        run.source_id,
+        run.status.as_str(),
+        run.pages,
+        run.bytes,
+        run.added,
+        run.updated,
+        run.unchanged,
+        run.tombstoned,
+        run.errored
+    );
+    for note in &run.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    for error in &run.errors {
+        out.push_str(&format!("  error: {error}\n"));
+    }
+    out
 }
 
 fn progress_bar() -> ProgressBar {

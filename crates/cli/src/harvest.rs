@@ -209,8 +209,8 @@ async fn harvest_pages(
                 }
             }
             PagerEvent::Page(page) => {
-                let records = read_page(catalog, page, state).await;
-                pager.page_read(records);
+                let statements = read_page(catalog, page, state).await;
+                pager.page_read(statements);
             }
         }
         if let Err(error) = save(catalog, &state.run).await {
@@ -220,7 +220,7 @@ async fn harvest_pages(
     }
 }
 
-/// Reads one page into the store and index; returns the number of records it held.
+/// Reads one page into the store and index; returns the number of statements it held.
 async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> u64 {
     state.run.bytes += page.bytes;
     for note in &page.notes {
@@ -257,7 +257,6 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
         Ok(pair) => pair,
         Err(error) => (Err(error), Vec::new()),
     };
-    let n_seen = seen.len() as u64;
     state.seen.extend(seen);
     match report {
         Ok(report) => {
@@ -284,13 +283,13 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
             {
                 run.note(format!("{url}: {example}"));
             }
-            report.records
+            report.parse.statements
         }
         Err(error) => {
             state.page_failures += 1;
             state.run.errored += 1;
             state.run.error(format!("{error:#}"));
-            n_seen
+            0
         }
     }
 }

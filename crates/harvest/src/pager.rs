@@ -121,11 +121,11 @@ impl Pager {
         self.pages
     }
 
-    /// Tells the pager how many records the last page held (a SPARQL source ends on an
+    /// Tells the pager how many statements the last page held (a SPARQL source ends on an
     /// empty page).
-    pub fn page_read(&mut self, records: u64) {
+    pub fn page_read(&mut self, statements: u64) {
         if let Cursor::Sparql(cursor) = &mut self.cursor {
-            cursor.page_read(records);
+            cursor.page_read(statements);
         }
     }
 

@@ -4,4 +4,5 @@ pub mod catalog;
 pub mod harvest;
 pub mod import;
 pub mod pipeline;
+pub mod service;
 pub mod synthetic;

@@ -11,6 +11,7 @@ use ldtcat::import::{collect_documents, import_files, ImportSummary};
 use std::sync::Arc;
 
 use ldtcat::harvest::{fail_interrupted_runs, run_source, RunRequest};
+use ldtcat::service::{HarvestService, ServiceControl};
 use ldtcat_config::{load_harvest_dir, load_harvest_file, SourceConfig, SourceKind};
 use ldtcat_harvest::{Fetcher, HostPolicy};
 use ldtcat_store::{HarvestRun, RunStatus};
@@ -66,6 +67,12 @@ enum Command {
         /// The folder of harvest configuration files.
         #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
         harvest_config: PathBuf,
+        /// The bearer token of `POST /admin/harvest/{source}` (none: the endpoint is off).
+        #[arg(long, env = "LDTCAT_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Harvest runs at once, over all sources.
+        #[arg(long, env = "LDTCAT_MAX_CONCURRENT_RUNS", default_value_t = 2)]
+        max_concurrent_runs: usize,
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
@@ -165,12 +172,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             title,
             demo,
             harvest_config,
+            admin_token,
+            max_concurrent_runs,
         } => {
             let catalog = Catalog::open(&cli.data_dir)?;
             if demo {
                 import_demo(&catalog, &harvest_config.join("demo.toml"))?;
             }
-            serve(catalog, &bind, public_url, title)
+            let sources = if harvest_config.is_dir() {
+                load_harvest_dir(&harvest_config)?
+            } else {
+                tracing::warn!(
+                    "no harvest configuration folder {}: no sources",
+                    harvest_config.display()
+                );
+                Vec::new()
+            };
+            let harvest = HarvestSettings {
+                sources,
+                admin_token,
+                max_concurrent_runs,
+            };
+            serve(catalog, &bind, public_url, title, harvest)
         }
     }
 }
@@ -296,14 +319,25 @@ fn import_demo(catalog: &Catalog, config: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What `serve` needs for harvesting.
+struct HarvestSettings {
+    sources: Vec<SourceConfig>,
+    admin_token: Option<String>,
+    max_concurrent_runs: usize,
+}
+
 fn serve(
     catalog: Catalog,
     bind: &str,
     public_url: Option<String>,
     title: String,
+    harvest: HarvestSettings,
 ) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
+        let catalog = Arc::new(catalog);
+        let service = HarvestService::new(catalog.clone(), harvest.sources, harvest.max_concurrent_runs).await?;
+        let mut scheduler = service.start_scheduler().await?;
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
         let address = listener.local_addr()?;
         let state = ldtcat_serve::AppState {
@@ -315,9 +349,14 @@ fn serve(
                 description: "Find datasets, models, services, workflow templates, visualisation assets and published outputs for Local Digital Twins.".to_owned(),
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
             },
+            harvest: Some(ldtcat_serve::HarvestAdmin {
+                control: Arc::new(ServiceControl(service.clone())),
+                admin_token: harvest.admin_token,
+            }),
         };
         println!("ldtcat is serving on http://{address}");
         ldtcat_serve::serve(listener, state).await?;
+        scheduler.shutdown().await?;
         Ok(ExitCode::SUCCESS)
     })
 }

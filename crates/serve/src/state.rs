@@ -39,6 +39,9 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// How the site presents itself.
     pub site: SiteSettings,
+    /// The harvester and the admin token (none: `/sources` is empty and the admin endpoint
+    /// disabled).
+    pub harvest: Option<crate::harvest_admin::HarvestAdmin>,
 }
 
 /// Runs a synchronous store or index call on the blocking pool.

@@ -226,7 +226,8 @@ impl CatalogStore {
                 }
             }
         }
-        runs.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        // Times are stored to the second; the run id (microseconds) breaks ties.
+        runs.sort_by(|a, b| (b.started_at, &b.run_id).cmp(&(a.started_at, &a.run_id)));
         runs.truncate(limit);
         Ok(runs)
     }

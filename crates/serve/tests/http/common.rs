@@ -166,6 +166,7 @@ impl Fixture {
                 description: "Resources for local digital twins.".to_owned(),
                 public_base_url: "https://catalogue.example.org".to_owned(),
             },
+            harvest: None,
         };
         Ok(Fixture { state })
     }
@@ -178,6 +179,29 @@ impl Fixture {
     pub async fn get(&self, uri: &str) -> anyhow::Result<Reply> {
         let request = Request::builder().uri(uri).body(Body::empty())?;
         let response = self.router().oneshot(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        let body = String::from_utf8(bytes.to_vec()).context("body is not UTF-8")?;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends `method uri` with headers through the router.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Reply> {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self.router().oneshot(request.body(Body::empty())?).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await?.to_bytes();

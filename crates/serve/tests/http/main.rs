@@ -5,3 +5,4 @@ mod bad_requests;
 mod common;
 mod pages;
 mod socket;
+mod sources;

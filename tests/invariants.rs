@@ -42,6 +42,10 @@ fn dependencies_point_left_along_the_data_flow() {
         ("store", &["ldtcat-vocab", "ldtcat-model"]),
         ("index", &["ldtcat-vocab", "ldtcat-model"]),
         (
+            "harvest",
+            &["ldtcat-vocab", "ldtcat-model", "ldtcat-config"],
+        ),
+        (
             "serve",
             &[
                 "ldtcat-vocab",
@@ -64,7 +68,7 @@ fn dependencies_point_left_along_the_data_flow() {
 
 #[test]
 fn only_serve_knows_http_and_only_store_knows_oxigraph_storage() {
-    for crate_dir in ["vocab", "model", "store", "index", "config"] {
+    for crate_dir in ["vocab", "model", "store", "index", "config", "harvest"] {
         let path = common::repo_root()
             .join("crates")
             .join(crate_dir)

@@ -535,6 +535,23 @@ mod tests {
     }
 
     #[test]
+    fn the_examples_of_every_kind_and_the_demo_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../harvest-config");
+        let examples = load_harvest_dir(&root.join("examples")).expect("examples load");
+        let kinds: Vec<SourceKind> = examples.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [SourceKind::Ckan, SourceKind::Dcat, SourceKind::Sparql]
+        );
+        assert!(examples.iter().all(|s| s.schedule.is_some()));
+        let demo = load_harvest_dir(&root).expect("demo loads");
+        assert!(
+            demo.iter().all(|s| s.url.scheme() == "file"),
+            "the demo stays offline"
+        );
+    }
+
+    #[test]
     fn relative_paths_become_file_urls_and_ids_are_unique_across_files() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(

@@ -4,7 +4,7 @@
 //! A tombstone leaves the named graphs (the public SPARQL endpoint reads their union only):
 //! the record's graph `urn:ldtcat:record:{id}` and its CatalogRecord in `urn:ldtcat:catalog`
 //! are deleted, and the store's private *default* graph gets a CatalogRecord with the same
-//! subject IRI carrying `ldt:deleted` (when), `ldt:sourceId` (every source that had
+//! subject IRI carrying `ldt:deleted` (when), `ldt:formerSource` (every source that had
 //! delivered it), `foaf:primaryTopic`, `ldt:contentHash` and `ldt:lastContent` (the record's
 //! canonical N-Triples), all in one transaction. A record delivered again is restored by
 //! [`CatalogStore::write_records`], which removes the tombstone in the same transaction.
@@ -237,7 +237,7 @@ impl CatalogStore {
                 .unwrap_or_default()
         };
         let mut sources: Vec<String> = props
-            .get(ldt("sourceId").as_str())
+            .get(ldt("formerSource").as_str())
             .into_iter()
             .flatten()
             .map(literal_value)
@@ -320,7 +320,10 @@ fn write_tombstone(
         }
     }
     for source in sources {
-        statements.push((ldt("sourceId"), Literal::new_simple_literal(source).into()));
+        statements.push((
+            ldt("formerSource"),
+            Literal::new_simple_literal(source).into(),
+        ));
     }
     for (predicate, object) in statements {
         transaction.insert(&Quad::new(

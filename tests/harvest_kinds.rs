@@ -240,3 +240,40 @@ async fn sparql_construct_pages_from_a_real_sparql_engine_yield_the_records() {
     assert_eq!(report.status, RunStatus::Success, "{report:#?}");
     assert_eq!((report.added, report.updated, report.unchanged), (0, 0, 10));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_file_source_is_harvested_offline_and_a_web_page_cannot_link_to_a_file() {
+    let demo =
+        ldtcat_config::load_harvest_file(&common::repo_root().join("harvest-config/demo.toml"))
+            .expect("demo config");
+    let antibes = demo
+        .iter()
+        .find(|s| s.id == "antibes")
+        .expect("antibes")
+        .clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Arc::new(Catalog::open(dir.path()).expect("opens"));
+    let report = run(&catalog, &antibes, false).await;
+    assert_eq!(report.status, RunStatus::Success, "{report:#?}");
+    assert!(report.added > 0, "{report:#?}");
+
+    let local = antibes.url.to_string();
+    let server = server::start(move |_| {
+        Reply::ok(
+            "text/turtle",
+            format!("<http://x.test/view> <http://www.w3.org/ns/hydra/core#next> <{local}> ."),
+        )
+    })
+    .await;
+    let config = tempfile::tempdir().expect("tempdir");
+    let source = fixtures::source_config(config.path(), "web", "dcat", &server.url("/c"), "");
+    let report = run(&catalog, &source, false).await;
+    assert_eq!(report.status, RunStatus::Partial, "{report:#?}");
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("cannot link to a local file")),
+        "{report:#?}"
+    );
+}

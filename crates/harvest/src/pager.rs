@@ -168,7 +168,13 @@ impl Pager {
         if self.pages > 0 && !self.source.options.delay.is_zero() {
             tokio::time::sleep(self.source.options.delay).await;
         }
-        if let Err(reason) = self.fetcher.policy().check(&url) {
+        let leaves_the_web = url.scheme() == "file" && self.source.url.scheme() != "file";
+        let checked = if leaves_the_web {
+            Err("a web source cannot link to a local file".to_owned())
+        } else {
+            self.fetcher.policy().check(&url)
+        };
+        if let Err(reason) = checked {
             self.finished = true;
             return Some(PagerEvent::Failed {
                 error: HarvestError::Refused {

@@ -71,7 +71,8 @@ pub struct HarvestRun {
     pub unchanged: u64,
     /// Records that became tombstones (or lost this source).
     pub tombstoned: u64,
-    /// Records (or pages) refused.
+    /// Things refused, each with an entry in `errors`: records (too large), pages (not
+    /// fetched or not parsed) and statements dropped for an unusable IRI.
     pub errored: u64,
     /// Pages fetched.
     pub pages: u64,

@@ -120,12 +120,11 @@ impl CkanCursor {
         if n_packages < self.rows || self.start >= count {
             self.done = true;
         }
-        let bytes = ntriples.len() as u64;
         Ok(Page {
             url,
             body: PageBody::Memory(Arc::new(ntriples.into_bytes())),
             format: oxrdfio::RdfFormat::NTriples,
-            bytes,
+            bytes: fetched.bytes,
             validators: fetched.validators,
             notes,
         })

@@ -217,6 +217,21 @@ impl CatalogStore {
         Ok(tombstones)
     }
 
+    /// How many tombstones there are (without reading them).
+    pub fn tombstone_count(&self) -> Result<u64, StoreError> {
+        let mut count = 0;
+        for quad in self.oxigraph().quads_for_pattern(
+            None,
+            Some(ldt("deleted").as_ref()),
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        ) {
+            quad?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// The tombstone of `record_id`, if the record is one.
     pub fn tombstone(&self, record_id: &str) -> Result<Option<Tombstone>, StoreError> {
         let node = record_node(record_id);

@@ -87,6 +87,7 @@ fn live() -> Live {
         .expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let state = ldtcat_serve::AppState {
+        harvest: None,
         sparql: ldtcat_serve::SparqlService::new(
             catalog.store.oxigraph().clone(),
             ldtcat_serve::SparqlLimits::default(),

@@ -43,6 +43,10 @@ fn dependencies_point_left_along_the_data_flow() {
         ("index", &["ldtcat-vocab", "ldtcat-model"]),
         ("sparql", &[]),
         (
+            "harvest",
+            &["ldtcat-vocab", "ldtcat-model", "ldtcat-config"],
+        ),
+        (
             "serve",
             &[
                 "ldtcat-vocab",
@@ -66,7 +70,7 @@ fn dependencies_point_left_along_the_data_flow() {
 
 #[test]
 fn only_serve_knows_http_and_only_store_knows_oxigraph_storage() {
-    for crate_dir in ["vocab", "model", "store", "index", "config"] {
+    for crate_dir in ["vocab", "model", "store", "index", "config", "harvest"] {
         let path = common::repo_root()
             .join("crates")
             .join(crate_dir)

@@ -121,6 +121,7 @@ fn main() -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let state = ldtcat_serve::AppState {
+            harvest: None,
             sparql: ldtcat_serve::SparqlService::new(catalog.store.oxigraph().clone(), ldtcat_serve::SparqlLimits::default(), 4),
             store: catalog.store.clone(),
             index: Arc::clone(&catalog.index),

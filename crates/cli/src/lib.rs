@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod catalog;
+pub mod harvest;
 pub mod import;
 pub mod pipeline;
+pub mod service;
 pub mod synthetic;

@@ -8,7 +8,13 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ldtcat::catalog::Catalog;
 use ldtcat::import::{collect_documents, import_files, ImportSummary};
-use ldtcat_config::{load_harvest_file, SourceKind};
+use std::sync::Arc;
+
+use ldtcat::harvest::{fail_interrupted_runs, run_source, RunRequest};
+use ldtcat::service::{HarvestService, ServiceControl};
+use ldtcat_config::{load_harvest_dir, load_harvest_file, SourceConfig, SourceKind};
+use ldtcat_harvest::{Fetcher, HostPolicy};
+use ldtcat_store::{HarvestRun, RunStatus};
 
 /// ldtcat: a federated resource catalogue for Local Digital Twins.
 #[derive(Parser)]
@@ -61,9 +67,30 @@ enum Command {
         /// The folder of harvest configuration files.
         #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
         harvest_config: PathBuf,
+        /// The bearer token of `POST /admin/harvest/{source}` (none: the endpoint is off).
+        #[arg(long, env = "LDTCAT_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Harvest runs at once, over all sources.
+        #[arg(long, env = "LDTCAT_MAX_CONCURRENT_RUNS", default_value_t = 2)]
+        max_concurrent_runs: usize,
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
+    /// Harvests configured sources now (see harvest-config/*.toml).
+    Harvest {
+        /// The id of the source to harvest.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        source: Option<String>,
+        /// Harvests every enabled source, one after the other.
+        #[arg(long)]
+        all: bool,
+        /// Reads the whole source even if it is incremental (so that deletions can apply).
+        #[arg(long)]
+        full: bool,
+        /// The folder of harvest configuration files.
+        #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
+        harvest_config: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,20 +160,125 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("index documents: {}", catalog.index.num_docs());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Harvest {
+            source,
+            all,
+            full,
+            harvest_config,
+        } => harvest_command(&cli.data_dir, &harvest_config, source.as_deref(), all, full),
         Command::Serve {
             bind,
             public_url,
             title,
             demo,
             harvest_config,
+            admin_token,
+            max_concurrent_runs,
         } => {
             let catalog = Catalog::open(&cli.data_dir)?;
             if demo {
                 import_demo(&catalog, &harvest_config.join("demo.toml"))?;
             }
-            serve(catalog, &bind, public_url, title)
+            let sources = if harvest_config.is_dir() {
+                load_harvest_dir(&harvest_config)?
+            } else {
+                tracing::warn!(
+                    "no harvest configuration folder {}: no sources",
+                    harvest_config.display()
+                );
+                Vec::new()
+            };
+            let harvest = HarvestSettings {
+                sources,
+                admin_token,
+                max_concurrent_runs,
+            };
+            serve(catalog, &bind, public_url, title, harvest)
         }
     }
+}
+
+fn harvest_command(
+    data_dir: &Path,
+    harvest_config: &Path,
+    source_id: Option<&str>,
+    all: bool,
+    full: bool,
+) -> Result<ExitCode> {
+    let sources = load_harvest_dir(harvest_config)?;
+    let chosen: Vec<SourceConfig> = if all {
+        sources.iter().filter(|s| s.enabled).cloned().collect()
+    } else {
+        let id = source_id.unwrap_or_default();
+        let source = sources.iter().find(|s| s.id == id).with_context(|| {
+            let known: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+            format!(
+                "no source `{id}` in {} (known: {})",
+                harvest_config.display(),
+                known.join(", ")
+            )
+        })?;
+        vec![source.clone()]
+    };
+    let catalog = Arc::new(Catalog::open(data_dir)?);
+    let fetcher = Fetcher::new(HostPolicy::for_urls(sources.iter().map(|s| &s.url)))?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let interrupted = fail_interrupted_runs(&catalog).await?;
+        if interrupted > 0 {
+            eprintln!("{interrupted} interrupted run(s) marked failed");
+        }
+        let mut all_ok = true;
+        for source in chosen {
+            let progress = progress_bar();
+            progress.set_message(format!("{}: starting", source.id));
+            let on_progress = |run: &HarvestRun| {
+                progress.set_message(format!(
+                    "{}: {} page(s), {} added, {} updated, {} unchanged, {} errored",
+                    run.source_id, run.pages, run.added, run.updated, run.unchanged, run.errored
+                ))
+            };
+            let request = RunRequest { force_full: full };
+            let run = run_source(
+                catalog.clone(),
+                fetcher.clone(),
+                source,
+                request,
+                &on_progress,
+            )
+            .await?;
+            progress.finish_and_clear();
+            print!("{}", render_run(&run));
+            all_ok &= run.status == RunStatus::Success;
+        }
+        Ok(if all_ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    })
+}
+
+fn render_run(run: &HarvestRun) -> String {
+    let mut out = format!(
+        "{}: {} — {} page(s), {} byte(s); {} added, {} updated, {} unchanged, {} tombstoned, {} errored\n",
+        run.source_id,
+        run.status.as_str(),
+        run.pages,
+        run.bytes,
+        run.added,
+        run.updated,
+        run.unchanged,
+        run.tombstoned,
+        run.errored
+    );
+    for note in &run.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    for error in &run.errors {
+        out.push_str(&format!("  error: {error}\n"));
+    }
+    out
 }
 
 fn progress_bar() -> ProgressBar {
@@ -187,14 +319,25 @@ fn import_demo(catalog: &Catalog, config: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What `serve` needs for harvesting.
+struct HarvestSettings {
+    sources: Vec<SourceConfig>,
+    admin_token: Option<String>,
+    max_concurrent_runs: usize,
+}
+
 fn serve(
     catalog: Catalog,
     bind: &str,
     public_url: Option<String>,
     title: String,
+    harvest: HarvestSettings,
 ) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
+        let catalog = Arc::new(catalog);
+        let service = HarvestService::new(catalog.clone(), harvest.sources, harvest.max_concurrent_runs).await?;
+        let mut scheduler = service.start_scheduler().await?;
         let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
         let address = listener.local_addr()?;
         let sparql = ldtcat_serve::SparqlService::new(catalog.store.oxigraph().clone(), ldtcat_serve::SparqlLimits::default(), 4);
@@ -209,9 +352,14 @@ fn serve(
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
                 ..ldtcat_serve::SiteSettings::default()
             },
+            harvest: Some(ldtcat_serve::HarvestAdmin {
+                control: Arc::new(ServiceControl(service.clone())),
+                admin_token: harvest.admin_token,
+            }),
         };
         println!("ldtcat is serving on http://{address}");
         ldtcat_serve::serve(listener, state).await?;
+        scheduler.shutdown().await?;
         Ok(ExitCode::SUCCESS)
     })
 }

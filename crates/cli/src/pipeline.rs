@@ -46,6 +46,7 @@ struct Writer<'c> {
     index_batch: Option<IndexBatch<'c>>,
     source_id: &'c str,
     source_url: &'c str,
+    run_id: Option<&'c str>,
     pending: Vec<Record>,
     changed_since_commit: u64,
 }
@@ -64,7 +65,10 @@ impl<'c> Writer<'c> {
                 source_url: self.source_url,
             })
             .collect();
-        let outcome = self.catalog.store.write_records(&writes, Utc::now())?;
+        let outcome = self
+            .catalog
+            .store
+            .write_records_of_run(&writes, self.run_id, Utc::now())?;
         drop(writes);
         self.pending.clear();
         report.added += outcome.added;
@@ -111,6 +115,32 @@ pub fn import_document(
     source_id: &str,
     on_progress: &dyn Fn(u64),
 ) -> Result<DocumentReport> {
+    let run = DocumentRun {
+        source_id,
+        run_id: None,
+    };
+    import_document_of_run(catalog, document, &run, &mut |_| {}, on_progress)
+}
+
+/// Who a document is read for: the source, and the harvest run if any.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentRun<'a> {
+    /// The source id.
+    pub source_id: &'a str,
+    /// The harvest run (named in the provenance of what is written).
+    pub run_id: Option<&'a str>,
+}
+
+/// As [`import_document`], for a harvest run: `on_record` sees the id of every record the
+/// document delivers (written or unchanged), before it is written.
+pub fn import_document_of_run(
+    catalog: &Catalog,
+    document: &RdfDocument<'_>,
+    run: &DocumentRun<'_>,
+    on_record: &mut dyn FnMut(&str),
+    on_progress: &dyn Fn(u64),
+) -> Result<DocumentReport> {
+    let source_id = run.source_id;
     let mut report = DocumentReport::default();
     let mut builder = RecordBuilder::new(&catalog.rules, source_id);
     let mut writer = Writer {
@@ -118,6 +148,7 @@ pub fn import_document(
         index_batch: None,
         source_id,
         source_url: &document.name,
+        run_id: run.run_id,
         pending: Vec::with_capacity(STORE_BATCH),
         changed_since_commit: 0,
     };
@@ -134,7 +165,9 @@ pub fn import_document(
             ));
             return Ok(());
         }
-        writer.pending.push(builder.build(raw));
+        let record = builder.build(raw);
+        on_record(&record.id);
+        writer.pending.push(record);
         if writer.pending.len() >= STORE_BATCH {
             if let Err(error) = writer.flush(&mut report) {
                 let message = format!("{error:#}");

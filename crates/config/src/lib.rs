@@ -4,4 +4,7 @@ mod error;
 pub mod harvest;
 
 pub use error::ConfigError;
-pub use harvest::{load_harvest_dir, load_harvest_file, SourceConfig, SourceKind};
+pub use harvest::{
+    load_harvest_dir, load_harvest_file, AuthHeader, Schedule, SourceConfig, SourceKind,
+    SourceOptions,
+};

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod api;
+mod api_sources;
 mod dcat;
 mod error;
+mod harvest_admin;
 mod html;
 mod labels;
 mod negotiate;
@@ -14,6 +16,7 @@ mod state;
 mod statements;
 
 pub use error::ServeError;
+pub use harvest_admin::{HarvestAdmin, HarvestControl, SourceInfo, StartRunError};
 pub use ldtcat_sparql::SparqlLimits;
 pub use query::{SearchParams, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use server::{serve, serve_with_shutdown};
@@ -24,18 +27,24 @@ use std::sync::Arc;
 
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 /// The whole HTTP surface: every route, with `state` shared by all requests.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search))
+        .route("/sources", get(api_sources::sources))
         .fallback(api::api_not_found);
     Router::new()
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))
         .route("/resources/{id}", get(pages::record::record))
+        .route("/sources", get(pages::sources::sources))
+        .route(
+            "/admin/harvest/{source}",
+            post(harvest_admin::start_harvest),
+        )
         .route("/healthz", get(api::health))
         .route("/sparql", any(sparql::sparql))
         .route("/catalog", get(dcat::catalog))

@@ -60,6 +60,9 @@ pub struct AppState {
     pub site: SiteSettings,
     /// The SPARQL endpoint's engine and limits.
     pub sparql: crate::sparql::SparqlService,
+    /// The harvester and the admin token (none: `/sources` is empty and the admin endpoint
+    /// disabled).
+    pub harvest: Option<crate::harvest_admin::HarvestAdmin>,
 }
 
 /// Runs a synchronous store or index call on the blocking pool.

@@ -194,6 +194,7 @@ fn catalogue(graphs: &[(PathBuf, String)]) -> AppState {
             .expect("graph data loads");
     }
     AppState {
+        harvest: None,
         sparql: SparqlService::new(store.oxigraph().clone(), SparqlLimits::default(), 4),
         store,
         index: Arc::new(CatalogIndex::open_in_ram().expect("index")),

@@ -43,6 +43,7 @@ fn catalogue_with(max_concurrent: usize, timeout: Duration) -> AppState {
         max_sort_rows: usize::MAX,
     };
     AppState {
+        harvest: None,
         sparql: SparqlService::new(store.oxigraph().clone(), limits, max_concurrent),
         store,
         index: Arc::new(CatalogIndex::open_in_ram().expect("index")),

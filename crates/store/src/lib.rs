@@ -2,11 +2,15 @@
 
 mod error;
 mod read;
+mod runs;
 pub mod terms;
+mod tombstone;
 mod write;
 
 pub use error::StoreError;
 pub use read::{Provenance, StoreStats, StoredRecord};
+pub use runs::{run_iri, HarvestRun, RunStatus, MAX_STORED_MESSAGES};
+pub use tombstone::{Tombstone, WithdrawOutcome};
 pub use write::{RecordWrite, WriteOutcome};
 
 use std::path::Path;

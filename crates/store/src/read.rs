@@ -243,6 +243,7 @@ impl CatalogStore {
             quads: self.oxigraph().len()? as u64,
             ..StoreStats::default()
         };
+        stats.tombstones = self.tombstone_count()?;
         for id in self.record_ids()? {
             let Some(record) = self.record_metadata(&id)? else {
                 continue;

@@ -8,9 +8,11 @@ use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNodeRef, Quad, 
 use oxigraph::store::Transaction;
 
 use crate::read::properties;
+use crate::runs::run_iri;
 use crate::terms::{
     catalog_graph, datetime_literal, iri, ldt, provenance_node, record_node, url_term,
 };
+use crate::tombstone::remove_tombstone;
 use crate::{CatalogStore, StoreError};
 
 /// One record delivered by a source.
@@ -61,6 +63,18 @@ impl CatalogStore {
         batch: &[RecordWrite<'_>],
         now: DateTime<Utc>,
     ) -> Result<WriteOutcome, StoreError> {
+        self.write_records_of_run(batch, None, now)
+    }
+
+    /// As [`CatalogStore::write_records`], naming the harvest run (`ldt:harvestRun` on the
+    /// provenance of what it writes). A record that was a tombstone is restored: its
+    /// tombstone is removed in the same transaction and it counts as added.
+    pub fn write_records_of_run(
+        &self,
+        batch: &[RecordWrite<'_>],
+        run_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<WriteOutcome, StoreError> {
         let mut outcome = WriteOutcome::default();
         let mut transaction = self.oxigraph().start_transaction()?;
         for write in batch {
@@ -71,7 +85,10 @@ impl CatalogStore {
                     outcome.unchanged += 1;
                     continue;
                 }
-                Action::Insert => outcome.added += 1,
+                Action::Insert => {
+                    outcome.added += 1;
+                    remove_tombstone(&mut transaction, &write.record.id)?;
+                }
                 Action::Replace | Action::AddProvenance => outcome.updated += 1,
             }
             outcome.changed_ids.push(write.record.id.clone());
@@ -80,7 +97,7 @@ impl CatalogStore {
             if matches!(action, Action::Insert | Action::Replace) {
                 replace_description(&mut transaction, write, issued, now)?;
             }
-            replace_provenance(&mut transaction, write, first_seen, now)?;
+            replace_provenance(&mut transaction, write, run_id, first_seen, now)?;
         }
         transaction.commit()?;
         Ok(outcome)
@@ -247,6 +264,7 @@ fn replace_description(
 fn replace_provenance(
     transaction: &mut Transaction<'_>,
     write: &RecordWrite<'_>,
+    run_id: Option<&str>,
     first_seen: Option<Term>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -255,7 +273,7 @@ fn replace_provenance(
     let node = provenance_node(&write.record.id, write.source_id);
     remove_subject(transaction, &node)?;
     let now_literal: Term = datetime_literal(now).into();
-    let statements: Vec<(NamedNode, Term)> = vec![
+    let mut statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), ldt("SourceProvenance").into()),
         (
             ldt("sourceId"),
@@ -272,6 +290,12 @@ fn replace_provenance(
             Literal::new_simple_literal(&write.record.hash).into(),
         ),
     ];
+    if let Some(run_id) = run_id {
+        statements.push((
+            ldt("harvestRun"),
+            NamedNode::new_unchecked(run_iri(run_id)).into(),
+        ));
+    }
     for (predicate, object) in statements {
         transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
     }

@@ -1,9 +1,10 @@
-//! The HTML pages: home, search and record, and what their templates share.
+//! The HTML pages: home, search, record and sources, and what their templates share.
 
 pub mod home;
 pub mod record;
 mod schema_org;
 pub mod search;
+pub mod sources;
 
 use ldtcat_index::SearchHit;
 

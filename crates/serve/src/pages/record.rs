@@ -146,9 +146,20 @@ async fn record_page(state: &AppState, id: String) -> Result<Response, ServeErro
     }
     let store = state.store.clone();
     let lookup_id = id.clone();
-    let found = blocking(move || store.record(&lookup_id)).await?;
-    let Some(record) = found else {
-        return Err(ServeError::RecordNotFound { id });
+    let found = blocking(move || {
+        // A harvested record that no source delivers any more is a tombstone in the
+        // store's default graph: 410, not 404.
+        let tombstone_time = match store.record(&lookup_id)? {
+            Some(record) => return Ok((Some(record), None)),
+            None => store.tombstone(&lookup_id)?.and_then(|t| t.deleted_at),
+        };
+        Ok::<_, ldtcat_store::StoreError>((None, tombstone_time))
+    })
+    .await?;
+    let record = match found {
+        (Some(record), _) => record,
+        (None, Some(deleted_at)) => return Err(ServeError::RecordGone { id, deleted_at }),
+        (None, None) => return Err(ServeError::RecordNotFound { id }),
     };
     if let Some(deleted_at) = record.deleted_at {
         return Err(ServeError::RecordGone { id, deleted_at });

@@ -174,6 +174,7 @@ impl Fixture {
                 publisher_name: "City of Antibes".to_owned(),
                 ..SiteSettings::default()
             },
+            harvest: None,
         };
         Ok(Fixture { state })
     }
@@ -200,6 +201,20 @@ impl Fixture {
             headers,
             body,
         })
+    }
+
+    /// Sends `method uri` with headers through the router.
+    pub async fn send_with(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Reply> {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty())?).await
     }
 
     /// Sends `GET uri` and parses the body as JSON.

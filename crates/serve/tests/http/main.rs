@@ -6,4 +6,5 @@ mod common;
 mod dcat;
 mod pages;
 mod socket;
+mod sources;
 mod sparql;

@@ -1,0 +1,353 @@
+//! A harvest run: pages from the source's [`Pager`] → records → store (what changed) →
+//! index; then, after a complete successful full run, the records the source no longer
+//! delivers are withdrawn (tombstoned unless another source still delivers them). The run
+//! report is saved when the run starts (`running`), after every page, and at the end.
+//!
+//! Safety rules, each pinned by a test in `tests/harvest.rs`:
+//! - a failed, partial, timed-out, incremental or not-modified run deletes nothing;
+//! - a run that finds no record where the source had some deletes nothing and says so;
+//! - a page that cannot be fetched or parsed is reported, and the run goes on when the next
+//!   page is reachable; the run is then `partial`;
+//! - every run has a timeout, and a run left `running` by a stopped process is marked
+//!   `failed` at the next start ([`crate::harvest::fail_interrupted_runs`]).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use ldtcat_config::SourceConfig;
+use ldtcat_harvest::{Fetcher, Page, Pager, PagerEvent, PagerStart, Validators};
+use ldtcat_store::{HarvestRun, RunStatus};
+
+use crate::catalog::{summary_of, Catalog};
+use crate::pipeline::{import_document_of_run, DocumentRun};
+
+/// Records withdrawn per store transaction.
+const WITHDRAW_BATCH: usize = 1_000;
+/// Parse repairs listed per page in the notes.
+const REPAIR_NOTES_PER_PAGE: usize = 5;
+
+/// How a run was asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunRequest {
+    /// Read the whole source even if it is incremental.
+    pub force_full: bool,
+}
+
+/// Called after every page with the report so far.
+pub type OnProgress<'a> = dyn Fn(&HarvestRun) + Send + Sync + 'a;
+
+struct RunState {
+    run: HarvestRun,
+    seen: HashSet<String>,
+    pages_ok: u64,
+    page_failures: u64,
+    stopped_early: bool,
+    not_modified: bool,
+    previous_validators: Option<Validators>,
+}
+
+/// Marks every run left `running` by a stopped process as `failed`; returns how many.
+pub async fn fail_interrupted_runs(catalog: &Arc<Catalog>) -> Result<u64> {
+    let catalog = catalog.clone();
+    Ok(
+        tokio::task::spawn_blocking(move || catalog.store.fail_interrupted_runs(Utc::now()))
+            .await??,
+    )
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .context("a blocking task panicked")?
+}
+
+/// Harvests `source` once and returns its report (also saved in the store).
+pub async fn run_source(
+    catalog: Arc<Catalog>,
+    fetcher: Fetcher,
+    source: SourceConfig,
+    request: RunRequest,
+    on_progress: &OnProgress<'_>,
+) -> Result<HarvestRun> {
+    let previous = {
+        let catalog = catalog.clone();
+        let source_id = source.id.clone();
+        blocking(move || Ok(catalog.store.runs_of_source(&source_id, 20)?)).await?
+    };
+    let last_success = previous.iter().find(|r| r.status == RunStatus::Success);
+    let incremental = source.options.incremental && !request.force_full && last_success.is_some();
+    let start = PagerStart {
+        validators: last_success
+            .filter(|r| r.full && r.pages <= 1 && (r.etag.is_some() || r.last_modified.is_some()))
+            .map(|r| Validators {
+                etag: r.etag.clone(),
+                last_modified: r.last_modified.clone(),
+            }),
+        modified_since: if incremental {
+            last_success.map(|r| r.started_at)
+        } else {
+            None
+        },
+    };
+    let mut state = RunState {
+        run: HarvestRun::start(&source.id, !incremental, Utc::now()),
+        seen: HashSet::new(),
+        pages_ok: 0,
+        page_failures: 0,
+        stopped_early: false,
+        not_modified: false,
+        previous_validators: start.validators.clone(),
+    };
+    if incremental {
+        if let Some(since) = start.modified_since {
+            state.run.note(format!(
+                "incremental: only what changed since {since}; nothing is deleted"
+            ));
+        }
+    }
+    save(&catalog, &state.run).await?;
+    let timeout = source.options.run_timeout;
+    let pages = harvest_pages(&catalog, &fetcher, &source, start, &mut state, on_progress);
+    let timed_out = tokio::time::timeout(timeout, pages).await.is_err();
+    let mut outcome_error = None;
+    if timed_out {
+        state.stopped_early = true;
+        state.run.error(format!(
+            "the run timed out after {} s (options.run_timeout_seconds)",
+            timeout.as_secs()
+        ));
+    }
+    state.run.status = decide_status(&state);
+    if state.run.status == RunStatus::Success && state.run.full && !state.not_modified {
+        if let Err(error) = withdraw_unseen(&catalog, &source.id, &mut state).await {
+            state.run.status = RunStatus::Partial;
+            state.run.error(format!("deletions failed: {error:#}"));
+            outcome_error = Some(error);
+        }
+    } else if state.run.status != RunStatus::Success {
+        state.run.note(format!(
+            "no deletions: the run was {}",
+            state.run.status.as_str()
+        ));
+    }
+    state.run.ended_at = Some(Utc::now());
+    save(&catalog, &state.run).await?;
+    if let Some(error) = outcome_error {
+        tracing::warn!(source = %source.id, "harvest deletions failed: {error:#}");
+    }
+    tracing::info!(
+        source = %source.id,
+        status = state.run.status.as_str(),
+        added = state.run.added,
+        updated = state.run.updated,
+        unchanged = state.run.unchanged,
+        tombstoned = state.run.tombstoned,
+        errored = state.run.errored,
+        "harvest run finished"
+    );
+    Ok(state.run)
+}
+
+fn decide_status(state: &RunState) -> RunStatus {
+    if state.not_modified {
+        return RunStatus::Success;
+    }
+    if state.pages_ok == 0 {
+        return RunStatus::Failed;
+    }
+    if state.stopped_early || state.page_failures > 0 {
+        return RunStatus::Partial;
+    }
+    RunStatus::Success
+}
+
+async fn save(catalog: &Arc<Catalog>, run: &HarvestRun) -> Result<()> {
+    let catalog = catalog.clone();
+    let run = run.clone();
+    blocking(move || Ok(catalog.store.save_run(&run)?)).await
+}
+
+async fn harvest_pages(
+    catalog: &Arc<Catalog>,
+    fetcher: &Fetcher,
+    source: &SourceConfig,
+    start: PagerStart,
+    state: &mut RunState,
+    on_progress: &OnProgress<'_>,
+) {
+    let mut pager = match Pager::new(source, fetcher.clone(), start) {
+        Ok(pager) => pager,
+        Err(error) => {
+            state.stopped_early = true;
+            state.run.error(error.to_string());
+            return;
+        }
+    };
+    while let Some(event) = pager.next().await {
+        state.run.pages = pager.pages();
+        match event {
+            PagerEvent::NotModified => {
+                state.not_modified = true;
+                if let Some(previous) = &state.previous_validators {
+                    state.run.etag.clone_from(&previous.etag);
+                    state.run.last_modified.clone_from(&previous.last_modified);
+                }
+                state
+                    .run
+                    .note("not modified since the last run (HTTP 304): nothing to read");
+            }
+            PagerEvent::Failed { error, more } => {
+                state.page_failures += 1;
+                state.run.errored += 1;
+                state.run.error(error.to_string());
+                if !more {
+                    state.stopped_early = true;
+                }
+            }
+            PagerEvent::Page(page) => {
+                let statements = read_page(catalog, page, state).await;
+                pager.page_read(statements);
+            }
+        }
+        if let Err(error) = save(catalog, &state.run).await {
+            tracing::warn!(source = %source.id, "cannot save the run report: {error:#}");
+        }
+        on_progress(&state.run);
+    }
+}
+
+/// Reads one page into the store and index; returns the number of statements it held.
+async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> u64 {
+    state.run.bytes += page.bytes;
+    for note in &page.notes {
+        state.run.note(note.clone());
+    }
+    if state.run.pages <= 1 {
+        state.run.etag.clone_from(&page.validators.etag);
+        state
+            .run
+            .last_modified
+            .clone_from(&page.validators.last_modified);
+    }
+    let url = page.url.to_string();
+    let source_id = state.run.source_id.clone();
+    let run_id = state.run.run_id.clone();
+    let work_catalog = catalog.clone();
+    let result = blocking(move || {
+        let mut seen = Vec::new();
+        let run = DocumentRun {
+            source_id: &source_id,
+            run_id: Some(&run_id),
+        };
+        let report = import_document_of_run(
+            &work_catalog,
+            &page.document(),
+            &run,
+            &mut |id| seen.push(id.to_owned()),
+            &|_| {},
+        );
+        Ok((report, seen))
+    })
+    .await;
+    let (report, seen) = match result {
+        Ok(pair) => pair,
+        Err(error) => (Err(error), Vec::new()),
+    };
+    state.seen.extend(seen);
+    match report {
+        Ok(report) => {
+            state.pages_ok += 1;
+            let run = &mut state.run;
+            run.added += report.added;
+            run.updated += report.updated;
+            run.unchanged += report.unchanged;
+            run.errored += report.errored + report.parse.dropped;
+            for error in report.errors {
+                run.error(error);
+            }
+            for example in report.parse.examples.iter() {
+                if example.starts_with("dropped") {
+                    run.error(format!("{url}: {example}"));
+                }
+            }
+            for example in report
+                .parse
+                .examples
+                .iter()
+                .filter(|e| e.starts_with("repaired"))
+                .take(REPAIR_NOTES_PER_PAGE)
+            {
+                run.note(format!("{url}: {example}"));
+            }
+            report.parse.statements
+        }
+        Err(error) => {
+            state.page_failures += 1;
+            state.run.errored += 1;
+            state.run.error(format!("{error:#}"));
+            0
+        }
+    }
+}
+
+async fn withdraw_unseen(
+    catalog: &Arc<Catalog>,
+    source_id: &str,
+    state: &mut RunState,
+) -> Result<()> {
+    let known = {
+        let catalog = catalog.clone();
+        let source_id = source_id.to_owned();
+        blocking(move || Ok(catalog.store.record_ids_of_source(&source_id)?)).await?
+    };
+    if state.seen.is_empty() {
+        if !known.is_empty() {
+            state.run.note(format!(
+                "no deletions: the source returned no records where it had {} before",
+                known.len()
+            ));
+        }
+        return Ok(());
+    }
+    let unseen: Vec<String> = known
+        .into_iter()
+        .filter(|id| !state.seen.contains(id))
+        .collect();
+    for chunk in unseen.chunks(WITHDRAW_BATCH) {
+        let catalog = catalog.clone();
+        let chunk = chunk.to_vec();
+        let source_id = source_id.to_owned();
+        let withdrawn = blocking(move || {
+            catalog.mark_index_stale()?;
+            let outcome = catalog
+                .store
+                .withdraw_source(&chunk, &source_id, Utc::now())?;
+            let mut batch = catalog.index.batch()?;
+            for id in &outcome.tombstoned {
+                batch.delete(id);
+            }
+            for id in &outcome.detached {
+                if let Some(record) = catalog.store.record(id)? {
+                    batch.upsert(&summary_of(&record))?;
+                }
+            }
+            batch.commit()?;
+            catalog.store.flush()?;
+            catalog.mark_index_fresh()?;
+            Ok(outcome)
+        })
+        .await?;
+        state.run.tombstoned += withdrawn.tombstoned.len() as u64;
+        if !withdrawn.detached.is_empty() {
+            state.run.note(format!(
+                "{} record(s) no longer delivered by this source stay: another source has them",
+                withdrawn.detached.len()
+            ));
+        }
+    }
+    Ok(())
+}

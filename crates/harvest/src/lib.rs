@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+pub mod body;
+pub mod ckan;
+pub mod ckan_map;
+mod error;
+pub mod fetch;
+pub mod hydra;
+pub mod page;
+pub mod pager;
+pub mod policy;
+pub mod sparql;
+
+pub use body::PageBody;
+pub use error::HarvestError;
+pub use fetch::{FetchOutcome, Fetcher, Validators, USER_AGENT};
+pub use page::Page;
+pub use pager::{Pager, PagerEvent, PagerStart};
+pub use policy::HostPolicy;

@@ -1,0 +1,98 @@
+//! `/sources`: each harvested source with its schedule, its last runs and their errors.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ldtcat_store::HarvestRun;
+
+use crate::api_sources::{sources_with_runs, ERRORS_PER_RUN};
+use crate::error::ServeError;
+use crate::harvest_admin::SourceInfo;
+use crate::html::{render_page, respond, Layout};
+use crate::state::AppState;
+
+struct RunView {
+    status: &'static str,
+    started: String,
+    ended: String,
+    counts: String,
+    errors: Vec<String>,
+    notes: Vec<String>,
+}
+
+struct SourceView {
+    id: String,
+    title: String,
+    kind: String,
+    url: String,
+    enabled: bool,
+    schedule: String,
+    next_run: String,
+    running: bool,
+    runs: Vec<RunView>,
+}
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    layout: Layout,
+    sources: Vec<SourceView>,
+}
+
+/// `GET /sources`.
+pub(crate) async fn sources(State(state): State<Arc<AppState>>) -> Response {
+    respond(&state.site, sources_page(&state).await)
+}
+
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn run_view(run: &HarvestRun) -> RunView {
+    RunView {
+        status: run.status.as_str(),
+        started: time(run.started_at),
+        ended: run.ended_at.map(time).unwrap_or_else(|| "–".to_owned()),
+        counts: format!(
+            "{} added, {} updated, {} unchanged, {} tombstoned, {} errored; {} page(s), {} byte(s)",
+            run.added,
+            run.updated,
+            run.unchanged,
+            run.tombstoned,
+            run.errored,
+            run.pages,
+            run.bytes
+        ),
+        errors: run.errors.iter().take(ERRORS_PER_RUN).cloned().collect(),
+        notes: run.notes.iter().take(ERRORS_PER_RUN).cloned().collect(),
+    }
+}
+
+fn source_view(source: SourceInfo, runs: &[HarvestRun]) -> SourceView {
+    SourceView {
+        id: source.id,
+        title: source.title,
+        kind: source.kind,
+        url: source.url,
+        enabled: source.enabled,
+        schedule: source.schedule.unwrap_or_else(|| "by hand only".to_owned()),
+        next_run: source.next_run.map(time).unwrap_or_else(|| "–".to_owned()),
+        running: source.running,
+        runs: runs.iter().map(run_view).collect(),
+    }
+}
+
+async fn sources_page(state: &AppState) -> Result<Response, ServeError> {
+    let listed = sources_with_runs(state).await?;
+    let page = SourcesPage {
+        layout: Layout::new(&state.site, "Sources"),
+        sources: listed
+            .into_iter()
+            .map(|(source, runs)| source_view(source, &runs))
+            .collect(),
+    };
+    render_page(StatusCode::OK, &page)
+}

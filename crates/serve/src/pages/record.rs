@@ -124,10 +124,19 @@ async fn record_rdf(
     }
     let store = state.store.clone();
     let lookup_id = id.clone();
-    let document = blocking(move || record_document(&store, &lookup_id)).await?;
-    match document {
-        Some(triples) => rdf_response(syntax, &triples, &[]),
-        None => Err(ServeError::RecordNotFound { id }),
+    let (document, deleted_at) = blocking(move || {
+        let document = record_document(&store, &lookup_id)?;
+        let deleted_at = match document {
+            Some(_) => None,
+            None => store.tombstone(&lookup_id)?.and_then(|t| t.deleted_at),
+        };
+        Ok::<_, ServeError>((document, deleted_at))
+    })
+    .await?;
+    match (document, deleted_at) {
+        (Some(triples), _) => rdf_response(syntax, &triples, &[]),
+        (None, Some(deleted_at)) => Err(ServeError::RecordGone { id, deleted_at }),
+        (None, None) => Err(ServeError::RecordNotFound { id }),
     }
 }
 

@@ -13,11 +13,9 @@ use ldtcat_index::CatalogIndex;
 use ldtcat_model::extract::{summarize, RecordFacts};
 use ldtcat_model::{record_id, split_records, RdfDocument, Record, RecordBuilder};
 use ldtcat_serve::{router, AppState, SiteSettings};
-use ldtcat_store::terms::{catalog_graph, datetime_literal, ldt, record_node};
 use ldtcat_store::{CatalogStore, RecordWrite};
 use ldtcat_vocab::RuleSet;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::Quad;
 use tower::ServiceExt;
 
 pub const SOURCE_ID: &str = "antibes-open-data";
@@ -150,13 +148,8 @@ impl Fixture {
             batch.upsert(&summarize(&facts, &record.triples))?;
         }
         batch.commit()?;
-        let tombstone = Quad::new(
-            record_node(&record_id(GONE_IRI)),
-            ldt("deletedAt"),
-            datetime_literal(now),
-            catalog_graph(),
-        );
-        store.oxigraph().insert(&tombstone)?;
+        // The source stopped delivering "old parking": a tombstone, as a harvest makes it.
+        store.withdraw_source(&[record_id(GONE_IRI)], SOURCE_ID, now)?;
         let sparql = ldtcat_serve::SparqlService::new(
             store.oxigraph().clone(),
             ldtcat_serve::SparqlLimits::default(),

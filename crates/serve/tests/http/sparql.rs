@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-use crate::common::{Fixture, AIR_IRI, EVIL_TITLE};
+use crate::common::{Fixture, AIR_IRI, EVIL_TITLE, GONE_IRI};
 
 fn encoded(query: &str) -> String {
     form_urlencoded::byte_serialize(query.as_bytes()).collect()
@@ -192,5 +192,20 @@ async fn updates_and_syntax_errors_are_refused_with_a_reason() -> anyhow::Result
         ))
         .await?;
     assert!(still_there.body.contains("true"), "{}", still_there.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_tombstoned_resource_is_not_visible() -> anyhow::Result<()> {
+    let fixture = Fixture::new()?;
+    for query in [
+        format!("ASK {{ <{GONE_IRI}> ?p ?o }}"),
+        format!("ASK {{ GRAPH ?g {{ <{GONE_IRI}> ?p ?o }} }}"),
+        format!("ASK {{ ?record <http://xmlns.com/foaf/0.1/primaryTopic> <{GONE_IRI}> ; a <http://www.w3.org/ns/dcat#CatalogRecord> FILTER NOT EXISTS {{ ?record <https://w3id.org/ldtcat#deleted> ?when }} }}"),
+    ] {
+        let reply = fixture.get(&format!("/sparql?query={}&format=json", encoded(&query))).await?;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(reply.body.contains("false"), "{query}: {}", reply.body);
+    }
     Ok(())
 }

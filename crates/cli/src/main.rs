@@ -73,6 +73,8 @@ enum Command {
         /// Harvest runs at once, over all sources.
         #[arg(long, env = "LDTCAT_MAX_CONCURRENT_RUNS", default_value_t = 2)]
         max_concurrent_runs: usize,
+        #[command(flatten)]
+        publication: PublicationArgs,
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
@@ -174,6 +176,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             harvest_config,
             admin_token,
             max_concurrent_runs,
+            publication,
         } => {
             let catalog = Catalog::open(&cli.data_dir)?;
             if demo {
@@ -193,7 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 admin_token,
                 max_concurrent_runs,
             };
-            serve(catalog, &bind, public_url, title, harvest)
+            serve(catalog, &bind, public_url, title, harvest, publication)
         }
     }
 }
@@ -326,21 +329,83 @@ struct HarvestSettings {
     max_concurrent_runs: usize,
 }
 
+/// How the catalogue describes itself (`/catalog`) and bounds its SPARQL endpoint.
+#[derive(Debug, clap::Args)]
+struct PublicationArgs {
+    /// The catalogue's description.
+    #[arg(
+        long,
+        env = "LDTCAT_DESCRIPTION",
+        default_value = "Find datasets, models, services, workflow templates, visualisation assets and published outputs for Local Digital Twins."
+    )]
+    description: String,
+    /// Who publishes the catalogue (dct:publisher of /catalog).
+    #[arg(long, env = "LDTCAT_PUBLISHER", default_value = "ldtcat operator")]
+    publisher: String,
+    /// The catalogue's language, an EU language authority IRI.
+    #[arg(
+        long,
+        env = "LDTCAT_LANGUAGE",
+        default_value = "http://publications.europa.eu/resource/authority/language/ENG"
+    )]
+    language: String,
+    /// The licence of the catalogue's own metadata, an IRI.
+    #[arg(
+        long,
+        env = "LDTCAT_LICENCE",
+        default_value = "http://publications.europa.eu/resource/authority/licence/CC0"
+    )]
+    licence: String,
+    /// SPARQL: seconds a query may run.
+    #[arg(long, env = "LDTCAT_SPARQL_TIMEOUT", default_value_t = 10)]
+    sparql_timeout: u64,
+    /// SPARQL: rows (or triples) an answer may have.
+    #[arg(long, env = "LDTCAT_SPARQL_MAX_ROWS", default_value_t = 10_000)]
+    sparql_max_rows: usize,
+    /// SPARQL: queries evaluated at once.
+    #[arg(long, env = "LDTCAT_SPARQL_MAX_CONCURRENT", default_value_t = 4)]
+    sparql_max_concurrent: usize,
+}
+
 fn serve(
     catalog: Catalog,
     bind: &str,
     public_url: Option<String>,
     title: String,
     harvest: HarvestSettings,
+    publication: PublicationArgs,
 ) -> Result<ExitCode> {
+    for (option, value) in [
+        ("--language", &publication.language),
+        ("--licence", &publication.licence),
+    ] {
+        url::Url::parse(value)
+            .with_context(|| format!("{option} must be an absolute IRI, got `{value}`"))?;
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let catalog = Arc::new(catalog);
-        let service = HarvestService::new(catalog.clone(), harvest.sources, harvest.max_concurrent_runs).await?;
+        let service = HarvestService::new(
+            catalog.clone(),
+            harvest.sources,
+            harvest.max_concurrent_runs,
+        )
+        .await?;
         let mut scheduler = service.start_scheduler().await?;
-        let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind}"))?;
         let address = listener.local_addr()?;
-        let sparql = ldtcat_serve::SparqlService::new(catalog.store.oxigraph().clone(), ldtcat_serve::SparqlLimits::default(), 4);
+        let limits = ldtcat_serve::SparqlLimits {
+            timeout: std::time::Duration::from_secs(publication.sparql_timeout.max(1)),
+            max_rows: publication.sparql_max_rows.max(1),
+            ..ldtcat_serve::SparqlLimits::default()
+        };
+        let sparql = ldtcat_serve::SparqlService::new(
+            catalog.store.oxigraph().clone(),
+            limits,
+            publication.sparql_max_concurrent,
+        );
         let state = ldtcat_serve::AppState {
             sparql,
             store: catalog.store.clone(),
@@ -348,9 +413,11 @@ fn serve(
             rules: catalog.rules.clone(),
             site: ldtcat_serve::SiteSettings {
                 title,
-                description: "Find datasets, models, services, workflow templates, visualisation assets and published outputs for Local Digital Twins.".to_owned(),
+                description: publication.description,
                 public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
-                ..ldtcat_serve::SiteSettings::default()
+                publisher_name: publication.publisher,
+                language: publication.language,
+                licence: publication.licence,
             },
             harvest: Some(ldtcat_serve::HarvestAdmin {
                 control: Arc::new(ServiceControl(service.clone())),

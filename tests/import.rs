@@ -82,7 +82,7 @@ fn the_same_records_from_a_second_source_add_provenance_not_copies() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
     let statbel = common::shared_data().join("catalogues/statbel-subset.ttl");
-    common::import(&catalog, &[statbel.clone()], "statbel");
+    common::import(&catalog, std::slice::from_ref(&statbel), "statbel");
     let again = common::import(&catalog, &[statbel], "mirror");
     assert_eq!((again.totals.added, again.totals.updated), (0, 10));
     let stats = catalog.store.stats().expect("stats");

@@ -113,7 +113,7 @@ impl Structure {
 
     fn is_root(&self, node: u32) -> bool {
         let node = node as usize;
-        self.is_candidate[node] && !(self.is_catalog[node] && !self.is_nested_catalog[node])
+        self.is_candidate[node] && (!self.is_catalog[node] || self.is_nested_catalog[node])
     }
 
     fn is_container(&self, node: u32) -> bool {

@@ -97,7 +97,7 @@ fn read_manifest() -> Vec<ProtocolTest> {
     store
         .load_from_reader(
             RdfParser::from_format(RdfFormat::Turtle)
-                .with_base_iri(&format!("{base}manifest.ttl"))
+                .with_base_iri(format!("{base}manifest.ttl"))
                 .expect("base"),
             manifest.as_slice(),
         )

@@ -269,7 +269,7 @@ impl SparqlEngine {
                 Err(pattern) => (
                     Query::Select {
                         dataset,
-                        pattern,
+                        pattern: *pattern,
                         base_iri,
                     },
                     None,

@@ -36,8 +36,8 @@ pub(crate) struct SortedSelect {
 
 impl SortedSelect {
     /// Takes the modifiers off `pattern` if it ends with an ORDER BY under a projection;
-    /// otherwise gives the pattern back unchanged.
-    pub fn split(pattern: GraphPattern) -> Result<Self, GraphPattern> {
+    /// otherwise gives the pattern back unchanged (boxed: a pattern is large).
+    pub fn split(pattern: GraphPattern) -> Result<Self, Box<GraphPattern>> {
         let (inner, offset, limit) = match pattern {
             GraphPattern::Slice {
                 inner,
@@ -55,7 +55,7 @@ impl SortedSelect {
             variables,
         } = inner
         else {
-            return Err(rebuild(inner, distinct, offset, limit));
+            return Err(Box::new(rebuild(inner, distinct, offset, limit)));
         };
         let GraphPattern::OrderBy {
             inner: ordered,
@@ -66,7 +66,7 @@ impl SortedSelect {
                 inner: projected,
                 variables,
             };
-            return Err(rebuild(unchanged, distinct, offset, limit));
+            return Err(Box::new(rebuild(unchanged, distinct, offset, limit)));
         };
         let mut pattern = *ordered;
         let mut keys = Vec::with_capacity(expression.len());
@@ -251,7 +251,7 @@ mod tests {
     fn a_query_without_top_level_order_by_is_given_back_unchanged() {
         let pattern = select_pattern("SELECT DISTINCT ?s WHERE { ?s ?p ?o } LIMIT 5");
         let back = SortedSelect::split(pattern.clone()).expect_err("no ORDER BY");
-        assert_eq!(back, pattern);
+        assert_eq!(*back, pattern);
     }
 
     #[test]

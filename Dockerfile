@@ -8,11 +8,7 @@ COPY . .
 RUN cargo build --release --locked -p ldtcat
 
 FROM debian:bookworm-slim
-# ca-certificates: for operators who point reqwest at their own roots; the harvester ships
-# the webpki roots itself.
-RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+# No CA bundle needed: the harvester's TLS (rustls) carries the webpki roots.
 RUN useradd --system --home /data ldtcat && mkdir -p /data && chown ldtcat /data
 COPY --from=build /src/target/release/ldtcat /usr/local/bin/ldtcat
 COPY --from=build /src/harvest-config /app/harvest-config

@@ -40,7 +40,11 @@ pub(crate) fn request_query(
             let lower = Bound::Included(Term::from_field_date(fields.modified, since));
             Box::new(RangeQuery::new(lower, Bound::Unbounded))
         });
-    for filter in filters.chain(since) {
+    let after = request.after_id.as_deref().map(|id| -> Box<dyn Query> {
+        let lower = Bound::Excluded(Term::from_field_text(fields.id, id));
+        Box::new(RangeQuery::new(lower, Bound::Unbounded))
+    });
+    for filter in filters.chain(since).chain(after) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     if clauses.len() == 1 {

@@ -103,6 +103,10 @@ pub struct SearchRequest {
     pub bbox: Option<BoundingBox>,
     /// Keep only records whose resource was modified at or after this time.
     pub modified_since: Option<DateTime<Utc>>,
+    /// Keep only records whose id sorts after this one: a cursor for paging in
+    /// [`SortOrder::Id`] that costs the same on every page (an offset costs more the deeper
+    /// it goes).
+    pub after_id: Option<String>,
     /// The order of the hits.
     pub sort: SortOrder,
     /// How many hits to skip.
@@ -121,6 +125,7 @@ impl Default for SearchRequest {
             filters: Vec::new(),
             bbox: None,
             modified_since: None,
+            after_id: None,
             sort: SortOrder::default(),
             offset: 0,
             limit: 20,

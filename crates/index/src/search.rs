@@ -275,6 +275,38 @@ mod tests {
     }
 
     #[test]
+    fn paging_by_id_with_a_cursor_equals_paging_with_offsets() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let page = |offset: usize, after_id: Option<String>| {
+            catalog.search(&SearchRequest {
+                sort: SortOrder::Id,
+                offset,
+                limit: 3,
+                after_id,
+                facets: false,
+                ..SearchRequest::default()
+            })
+        };
+        let mut by_cursor = Vec::new();
+        let mut cursor = None;
+        loop {
+            let hits = page(0, cursor.clone())?.hits;
+            let Some(last) = hits.last() else { break };
+            cursor = Some(last.id.clone());
+            by_cursor.extend(hits.iter().map(|hit| hit.id.clone()));
+        }
+        let mut by_offset = Vec::new();
+        for offset in (0..fixture().len()).step_by(3) {
+            by_offset.extend(page(offset, None)?.hits.iter().map(|hit| hit.id.clone()));
+        }
+        let mut all: Vec<String> = fixture().iter().map(|r| r.id.clone()).collect();
+        all.sort();
+        assert_eq!(by_cursor, all);
+        assert_eq!(by_offset, all);
+        Ok(())
+    }
+
+    #[test]
     fn facet_counts_over_all_documents_are_exact() -> anyhow::Result<()> {
         let catalog = index_of(&fixture())?;
         let kinds = [("dataset", 4), ("model", 2), ("output", 1), ("service", 1)];

@@ -109,6 +109,7 @@ impl SearchParams {
             filters: self.filters.clone(),
             bbox: self.bbox,
             modified_since: self.modified_since,
+            after_id: None,
             sort: self.sort,
             offset,
             limit: self.page_size,

@@ -58,10 +58,31 @@ pub(crate) async fn catalog(
     let mut params = SearchParams::from_query(raw.as_deref())?;
     params.page_size = requested_page_size(raw.as_deref());
     params.sort = SortOrder::Id;
+    let after = cursor(raw.as_deref())?;
     let mut request = params.to_request()?;
     request.facets = false;
+    if after.is_some() {
+        // The cursor replaces the offset: every page costs the same, however deep.
+        request.offset = 0;
+        request.after_id.clone_from(&after);
+    }
     let index = Arc::clone(&state.index);
-    let results = blocking(move || index.search(&request)).await?;
+    let (results, total) = blocking(move || -> Result<_, ServeError> {
+        let results = index.search(&request)?;
+        let total = if request.after_id.is_some() {
+            // totalItems counts the whole collection, not what follows the cursor.
+            let count = ldtcat_index::SearchRequest {
+                after_id: None,
+                limit: 0,
+                ..request
+            };
+            index.search(&count)?.total
+        } else {
+            results.total
+        };
+        Ok((results, total))
+    })
+    .await?;
     let store = state.store.clone();
     let hits: Vec<(String, String)> = results
         .hits
@@ -82,10 +103,28 @@ pub(crate) async fn catalog(
         site: &state.site,
         path: &path,
         params: &params,
-        total: results.total,
+        total,
+        after,
+        next_after: results.hits.last().map(|hit| hit.id.clone()),
     };
     let triples = page.triples(&records);
     Ok(rdf_response(syntax, &triples, &[])?)
+}
+
+/// The `after` cursor: the last record id of the previous page (ids are hex digits).
+fn cursor(raw: Option<&str>) -> Result<Option<String>, ServeError> {
+    let Some((_, value)) =
+        form_urlencoded::parse(raw.unwrap_or("").as_bytes()).find(|(name, _)| name == "after")
+    else {
+        return Ok(None);
+    };
+    if value.is_empty() || value.len() > 128 || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ServeError::bad_parameter(
+            "after",
+            "expected a record id (the last one of the previous page)",
+        ));
+    }
+    Ok(Some(value.into_owned()))
 }
 
 /// `page_size` for the catalogue: like search's, but up to [`CATALOG_MAX_PAGE_SIZE`].
@@ -109,11 +148,27 @@ struct Page<'a> {
     path: &'a str,
     params: &'a SearchParams,
     total: usize,
+    /// The cursor this page was asked with.
+    after: Option<String>,
+    /// The cursor of the next page: the last record id of this one.
+    next_after: Option<String>,
 }
 
 impl Page<'_> {
     fn last_page(&self) -> usize {
         self.total.div_ceil(self.params.page_size).max(1)
+    }
+
+    /// [`Page::url`] with a cursor.
+    fn url_after(&self, page: usize, after: Option<&str>) -> String {
+        let url = self.url(page);
+        match after {
+            Some(after) => format!(
+                "{url}{}after={after}",
+                if url.contains('?') { '&' } else { '?' }
+            ),
+            None => url,
+        }
     }
 
     /// The absolute URL of page `page` with the same filters and syntax.
@@ -189,7 +244,7 @@ impl Page<'_> {
         // Paging, in the current and the legacy Hydra vocabularies.
         let page = self.params.page;
         let last = self.last_page();
-        let view = node(self.url(page));
+        let view = node(self.url_after(page, self.after.as_deref()));
         let total = Term::from(Literal::from(self.total as u64));
         add(&catalog, at(HYDRA, "view"), view.clone().into());
         add(&catalog, at(HYDRA, "totalItems"), total.clone());
@@ -214,8 +269,10 @@ impl Page<'_> {
             add(&view, at(HYDRA, "previous"), previous.clone().into());
             add(&view, at(HYDRA, "previousPage"), previous.into());
         }
-        if page < last {
-            let next = node(self.url(page + 1));
+        if page < last && self.next_after.is_some() {
+            // The next page is asked with a cursor, so that following `next` costs the same
+            // on every page; `page` stays in the URL for `previous` and for people.
+            let next = node(self.url_after(page + 1, self.next_after.as_deref()));
             add(&view, at(HYDRA, "next"), next.clone().into());
             add(&view, at(HYDRA, "nextPage"), next.into());
         }

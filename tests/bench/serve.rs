@@ -33,6 +33,24 @@ async fn get(address: SocketAddr, path: &str, accept: &str) -> (u16, usize) {
     (status, response.len())
 }
 
+async fn get_body(address: SocketAddr, path: &str, accept: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).await.expect("connects");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: {accept}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("writes");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("reads");
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response)
+}
+
+/// The path of the `hydra:next` link of a Turtle page (the first `hydra:next <...>`).
+fn next_link(body: &str) -> Option<String> {
+    let start = body.find("hydra:next <")? + "hydra:next <".len();
+    let url = &body[start..start + body[start..].find('>')?];
+    let path = &url[url.find("/catalog")?..];
+    Some(path.replace("&amp;", "&"))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index].as_secs_f64() * 1000.0
@@ -154,9 +172,30 @@ fn main() -> anyhow::Result<()> {
         );
         let facets = latencies(address, &vec![group_by; 20], json).await;
 
+        // A harvester: one client following hydra:next from the first page (cursor links),
+        // side by side with the same number of pages fetched by page number (offsets).
         let pages = (n / 100).clamp(1, 200);
-        let catalog_paths: Vec<String> = (1..=pages).map(|page| format!("/catalog.ttl?page={page}&page_size=100")).collect();
-        let (pages_per_second, page_bytes) = throughput(address, catalog_paths, "text/turtle").await;
+        let started = Instant::now();
+        let mut path = Some("/catalog.ttl?page_size=100".to_owned());
+        let mut followed = 0;
+        let mut page_bytes = 0;
+        while let Some(current) = path.take() {
+            let (status, body) = get_body(address, &current, "text/turtle").await;
+            assert_eq!(status, 200, "{current}");
+            page_bytes = body.len();
+            followed += 1;
+            if followed == pages {
+                break;
+            }
+            path = next_link(&body);
+        }
+        let cursor_pages_per_second = followed as f64 / started.elapsed().as_secs_f64();
+        let offset_paths: Vec<String> = (1..=pages).map(|page| format!("/catalog.ttl?page={page}&page_size=100")).collect();
+        let started = Instant::now();
+        for path in &offset_paths {
+            assert_eq!(get(address, path, "text/turtle").await.0, 200);
+        }
+        let offset_pages_per_second = offset_paths.len() as f64 / started.elapsed().as_secs_f64();
         let record_paths: Vec<String> = ids.iter().step_by((ids.len() / 2_000).max(1)).map(|id| format!("/resources/{id}")).collect();
         let (html_per_second, _) = throughput(address, record_paths.clone(), "text/html").await;
         let (turtle_per_second, _) = throughput(address, record_paths, "text/turtle").await;
@@ -166,7 +205,8 @@ fn main() -> anyhow::Result<()> {
         println!("| SPARQL GROUP BY theme over all datasets, {} queries | p50 {:.0} ms, p99 {:.0} ms |", facets.len(), percentile(&facets, 0.5), percentile(&facets, 0.99));
         println!("| of which: index page of 100 in id order at offset {} | {index_page_ms:.1} ms |", deep.offset);
         println!("| of which: reading 100 record documents from the store | {documents_ms:.1} ms |");
-        println!("| /catalog.ttl pages of 100 records, {CLIENTS} clients | {pages_per_second:.1} pages/s (about {} KiB each) |", page_bytes / 1024);
+        println!("| /catalog.ttl, 1 client following hydra:next (cursor) over the first {followed} pages of 100 | {cursor_pages_per_second:.1} pages/s (about {} KiB each) |", page_bytes / 1024);
+        println!("| /catalog.ttl, 1 client asking the same pages by number (offset) | {offset_pages_per_second:.1} pages/s ({:.1}x slower) |", cursor_pages_per_second / offset_pages_per_second);
         println!("| /resources/{{id}} HTML, {CLIENTS} clients | {html_per_second:.0} requests/s |");
         println!("| /resources/{{id}} Turtle, {CLIENTS} clients | {turtle_per_second:.0} requests/s |");
         anyhow::Ok(())

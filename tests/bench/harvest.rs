@@ -10,9 +10,12 @@
 #[allow(dead_code)]
 mod server;
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
+use common::peak_rss_mib;
 use ldtcat::catalog::Catalog;
 use ldtcat::harvest::{run_source, RunRequest};
 use ldtcat::synthetic::synthetic_turtle;
@@ -21,15 +24,6 @@ use ldtcat_store::RunStatus;
 use server::Reply;
 
 const PAGE_SIZE: usize = 1_000;
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kib| kib / 1024.0)
-}
 
 fn page(base: &str, n_datasets: usize, page: usize) -> Vec<u8> {
     let first = (page - 1) * PAGE_SIZE;

@@ -5,47 +5,15 @@
 //! re-import of the unchanged file, peak RSS, store and index size on disk, and search
 //! latency (p50, p99) over a mix of queries. Prints a Markdown table.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
+
+use common::{disk_mib, peak_rss_mib, percentile, write_synthetic_file};
 
 use ldtcat::catalog::Catalog;
 use ldtcat::import::import_files;
-use ldtcat::synthetic::write_synthetic_turtle;
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
-fn disk_mib(path: &Path) -> f64 {
-    fn walk(path: &Path) -> u64 {
-        let Ok(metadata) = std::fs::metadata(path) else {
-            return 0;
-        };
-        if metadata.is_file() {
-            return metadata.len();
-        }
-        std::fs::read_dir(path)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| walk(&e.path()))
-                    .sum()
-            })
-            .unwrap_or(0)
-    }
-    walk(path) as f64 / (1024.0 * 1024.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::var("LDTCAT_BENCH_N")
@@ -54,12 +22,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(100_000);
     let work = tempfile::tempdir()?;
     let file = work.path().join("catalogue.ttl");
-    write_synthetic_turtle(
-        &mut std::io::BufWriter::new(std::fs::File::create(&file)?),
-        0,
-        n,
-        0,
-    )?;
+    write_synthetic_file(&file, n)?;
     let file_mib = disk_mib(&file);
     // Splitting alone (parse, records, hashes; no store, no index), for the memory breakdown.
     let rules = ldtcat_vocab::RuleSet::builtin()?;

@@ -6,13 +6,15 @@
 //! per second and `/resources/{id}` requests per second (4 concurrent clients). Prints a
 //! Markdown table.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{percentile, write_synthetic_file};
 use ldtcat::catalog::Catalog;
 use ldtcat::import::import_files;
-use ldtcat::synthetic::write_synthetic_turtle;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -35,11 +37,16 @@ async fn get(address: SocketAddr, path: &str, accept: &str) -> (u16, usize) {
 
 async fn get_body(address: SocketAddr, path: &str, accept: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).await.expect("connects");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: {accept}\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.expect("writes");
     let mut response = String::new();
     stream.read_to_string(&mut response).await.expect("reads");
-    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, response)
 }
 
@@ -49,11 +56,6 @@ fn next_link(body: &str) -> Option<String> {
     let url = &body[start..start + body[start..].find('>')?];
     let path = &url[url.find("/catalog")?..];
     Some(path.replace("&amp;", "&"))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
 }
 
 fn encode(query: &str) -> String {
@@ -107,10 +109,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(100_000);
     let work = tempfile::tempdir()?;
     let file = work.path().join("catalogue.ttl");
-    let mut writer = std::io::BufWriter::new(std::fs::File::create(&file)?);
-    write_synthetic_turtle(&mut writer, 0, n, 0)?;
-    std::io::Write::flush(&mut writer)?;
-    drop(writer);
+    write_synthetic_file(&file, n)?;
     let catalog = Catalog::open(&work.path().join("data"))?;
     let summary = import_files(&catalog, &[file], "bench", None, None, &|_| {})?;
     assert_eq!(summary.totals.added, n as u64);

@@ -197,14 +197,7 @@ async fn answer(
                 || (request.format.is_none()
                     && prefers_html(accept, &["application/sparql-results+json"]))
             {
-                let mut page = sparql_page(
-                    &state.site,
-                    limits,
-                    &query,
-                    Outcome::Error(error.to_string()),
-                );
-                *page.status_mut() = sparql_error_status(&error);
-                return page;
+                return error_page(state, limits, &query, &error);
             }
             return plain(sparql_error_status(&error), error.to_string());
         }
@@ -230,14 +223,7 @@ async fn answer(
         Ok(Ok(answer)) => answer,
         Ok(Err(error)) => {
             if matches!(chosen, Chosen::Html) {
-                let mut page = sparql_page(
-                    &state.site,
-                    limits,
-                    &query,
-                    Outcome::Error(error.to_string()),
-                );
-                *page.status_mut() = sparql_error_status(&error);
-                return page;
+                return error_page(state, limits, &query, &error);
             }
             if sparql_error_status(&error).is_server_error()
                 && !matches!(error, SparqlError::Timeout(_))
@@ -252,6 +238,23 @@ async fn answer(
         }
     };
     serialise(state, limits, &query, answer, chosen)
+}
+
+/// The query page showing why `query` was not answered, with the error's status.
+fn error_page(
+    state: &AppState,
+    limits: SparqlLimits,
+    query: &str,
+    error: &SparqlError,
+) -> Response {
+    let mut page = sparql_page(
+        &state.site,
+        limits,
+        query,
+        Outcome::Error(error.to_string()),
+    );
+    *page.status_mut() = sparql_error_status(error);
+    page
 }
 
 fn serialise(

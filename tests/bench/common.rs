@@ -1,0 +1,51 @@
+//! What the benchmarks share: peak memory, sizes on disk, percentiles, and writing the
+//! synthetic catalogue to a file.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+/// The process's peak resident set (VmHWM), in MiB.
+pub fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// The size of a file or folder on disk, in MiB.
+pub fn disk_mib(path: &Path) -> f64 {
+    fn walk(path: &Path) -> u64 {
+        let Ok(metadata) = std::fs::metadata(path) else {
+            return 0;
+        };
+        if metadata.is_file() {
+            return metadata.len();
+        }
+        std::fs::read_dir(path)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| walk(&e.path()))
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+    walk(path) as f64 / (1024.0 * 1024.0)
+}
+
+/// The `p` quantile (0 to 1) of sorted durations, in milliseconds.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// Writes N synthetic datasets to `path`, a thousand at a time.
+pub fn write_synthetic_file(path: &Path, n: usize) -> anyhow::Result<()> {
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(path)?);
+    ldtcat::synthetic::write_synthetic_turtle(&mut writer, 0, n, 0)?;
+    std::io::Write::flush(&mut writer)?;
+    Ok(())
+}

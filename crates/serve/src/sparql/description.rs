@@ -35,7 +35,7 @@ pub(crate) fn service_description(endpoint: &str, limits: SparqlLimits) -> Strin
            sd:resultFormat {formats} ;\n  \
            rdfs:comment \"Read-only. Queries stop after {timeout} s and return at most {rows} rows (a cut answer carries the response header ldtcat-results-truncated). A top-level ORDER BY sorts at most {sort} solutions. SERVICE is refused.\"@en ;\n  \
            sd:defaultDataset [ a sd:Dataset ;\n    \
-             sd:defaultGraph [ a sd:Graph ; rdfs:comment \"The union of the record graphs and of <urn:ldtcat:catalog>.\"@en ] ;\n    \
+             sd:defaultGraph [ a sd:Graph ; rdfs:comment \"The union of the record graphs (urn:ldtcat:record:ID), of <urn:ldtcat:catalog> (CatalogRecords with provenance) and of the deletion notices and harvest run reports.\"@en ] ;\n    \
              sd:namedGraph [ a sd:NamedGraph ; sd:name <urn:ldtcat:catalog> ]\n  \
            ] .\n",
         timeout = limits.timeout.as_secs(),

@@ -42,6 +42,14 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
+/// N, the number of synthetic datasets: `LDTCAT_BENCH_N`, default 100,000.
+pub fn bench_n() -> usize {
+    std::env::var("LDTCAT_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
 /// Writes N synthetic datasets to `path`, a thousand at a time.
 pub fn write_synthetic_file(path: &Path, n: usize) -> anyhow::Result<()> {
     let mut writer = std::io::BufWriter::new(std::fs::File::create(path)?);

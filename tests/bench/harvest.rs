@@ -15,7 +15,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::peak_rss_mib;
+use common::{bench_n, peak_rss_mib};
 use ldtcat::catalog::Catalog;
 use ldtcat::harvest::{run_source, RunRequest};
 use ldtcat::synthetic::synthetic_turtle;
@@ -43,10 +43,7 @@ fn page(base: &str, n_datasets: usize, page: usize) -> Vec<u8> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("LDTCAT_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = bench_n();
     let runtime = tokio::runtime::Runtime::new()?;
     let work = tempfile::tempdir()?;
     let config = tempfile::tempdir()?;

@@ -9,17 +9,14 @@ mod common;
 
 use std::time::Instant;
 
-use common::{disk_mib, peak_rss_mib, percentile, write_synthetic_file};
+use common::{bench_n, disk_mib, peak_rss_mib, percentile, write_synthetic_file};
 
 use ldtcat::catalog::Catalog;
 use ldtcat::import::import_files;
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("LDTCAT_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = bench_n();
     let work = tempfile::tempdir()?;
     let file = work.path().join("catalogue.ttl");
     write_synthetic_file(&file, n)?;

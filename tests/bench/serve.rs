@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{percentile, write_synthetic_file};
+use common::{bench_n, percentile, write_synthetic_file};
 use ldtcat::catalog::Catalog;
 use ldtcat::import::import_files;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -103,10 +103,7 @@ async fn throughput(address: SocketAddr, paths: Vec<String>, accept: &'static st
 }
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("LDTCAT_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = bench_n();
     let work = tempfile::tempdir()?;
     let file = work.path().join("catalogue.ttl");
     write_synthetic_file(&file, n)?;

@@ -11,9 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use ldtcat_index::CatalogIndex;
-use ldtcat_model::extract::{summarize, RecordFacts};
-use ldtcat_model::RecordSummary;
-use ldtcat_store::{CatalogStore, StoredRecord};
+use ldtcat_store::CatalogStore;
 use ldtcat_vocab::RuleSet;
 
 /// The store, the index and the rules of one data directory.
@@ -90,7 +88,7 @@ impl Catalog {
             if record.deleted_at.is_some() {
                 continue;
             }
-            batch.upsert(&summary_of(&record))?;
+            batch.upsert(&record.summary())?;
             indexed += 1;
         }
         batch.commit()?;
@@ -98,20 +96,4 @@ impl Catalog {
         self.mark_index_fresh()?;
         Ok(indexed)
     }
-}
-
-/// The index summary of a stored record: the one function from store to index.
-pub fn summary_of(record: &StoredRecord) -> RecordSummary {
-    let sources: Vec<String> = record
-        .provenance
-        .iter()
-        .map(|p| p.source_id.clone())
-        .collect();
-    let facts = RecordFacts {
-        id: &record.id,
-        iri: &record.iri,
-        kind: record.kind,
-        sources: &sources,
-    };
-    summarize(&facts, &record.triples)
 }

@@ -20,7 +20,7 @@ use ldtcat_config::SourceConfig;
 use ldtcat_harvest::{Fetcher, Page, Pager, PagerEvent, PagerStart, Validators};
 use ldtcat_store::{HarvestRun, RunStatus};
 
-use crate::catalog::{summary_of, Catalog};
+use crate::catalog::Catalog;
 use crate::pipeline::{import_document_of_run, DocumentRun};
 
 /// Records withdrawn per store transaction.
@@ -332,7 +332,7 @@ async fn withdraw_unseen(
             }
             for id in &outcome.detached {
                 if let Some(record) = catalog.store.record(id)? {
-                    batch.upsert(&summary_of(&record))?;
+                    batch.upsert(&record.summary())?;
                 }
             }
             batch.commit()?;

@@ -11,7 +11,7 @@ use ldtcat_index::IndexBatch;
 use ldtcat_model::{split_records, ModelError, ParseReport, RdfDocument, Record, RecordBuilder};
 use ldtcat_store::RecordWrite;
 
-use crate::catalog::{summary_of, Catalog};
+use crate::catalog::Catalog;
 
 /// Records per store transaction.
 pub const STORE_BATCH: usize = 1_000;
@@ -88,7 +88,7 @@ impl<'c> Writer<'c> {
         };
         for id in &outcome.changed_ids {
             if let Some(record) = self.catalog.store.record(id)? {
-                batch.upsert(&summary_of(&record))?;
+                batch.upsert(&record.summary())?;
             }
         }
         self.changed_since_commit += outcome.changed_ids.len() as u64;

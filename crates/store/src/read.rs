@@ -112,6 +112,24 @@ fn subject_quads<'a>(store: &'a Store, subject: &'a NamedNode) -> oxigraph::stor
     )
 }
 
+impl StoredRecord {
+    /// The searchable summary of this record: what the index holds, and what pages show.
+    pub fn summary(&self) -> ldtcat_model::summary::RecordSummary {
+        let sources: Vec<String> = self
+            .provenance
+            .iter()
+            .map(|p| p.source_id.clone())
+            .collect();
+        let facts = ldtcat_model::extract::RecordFacts {
+            id: &self.id,
+            iri: &self.iri,
+            kind: self.kind,
+            sources: &sources,
+        };
+        ldtcat_model::extract::summarize(&facts, &self.triples)
+    }
+}
+
 impl CatalogStore {
     /// The record with this id, with its statements; tombstones included.
     pub fn record(&self, record_id: &str) -> Result<Option<StoredRecord>, StoreError> {

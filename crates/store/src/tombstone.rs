@@ -19,6 +19,7 @@ use oxigraph::store::Transaction;
 
 use crate::read::properties;
 use crate::terms::{catalog_graph, datetime_literal, iri, ldt, record_id_of, record_node};
+use crate::write::remove_subject;
 use crate::{CatalogStore, StoreError};
 
 /// A record that no source delivers any more.
@@ -154,7 +155,7 @@ impl CatalogStore {
             let Some((_, withdrawn)) = sources.iter().find(|(id, _)| id == source_id) else {
                 continue;
             };
-            remove_subject_in(&mut transaction, withdrawn, &graph)?;
+            remove_subject(&mut transaction, withdrawn, &graph)?;
             transaction.remove(&Quad::new(
                 node.clone(),
                 ldt("provenance"),
@@ -272,25 +273,6 @@ impl CatalogStore {
     }
 }
 
-fn remove_subject_in(
-    transaction: &mut Transaction<'_>,
-    subject: &NamedNode,
-    graph: &GraphName,
-) -> Result<(), StoreError> {
-    let quads: Vec<Quad> = transaction
-        .quads_for_pattern(
-            Some(subject.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref()),
-        )
-        .collect::<Result<_, _>>()?;
-    for quad in &quads {
-        transaction.remove(quad);
-    }
-    Ok(())
-}
-
 fn write_tombstone(
     transaction: &mut Transaction<'_>,
     record_id: &str,
@@ -309,9 +291,9 @@ fn write_tombstone(
     transaction.remove_named_graph(node.as_ref())?;
     let catalog = catalog_graph();
     for (_, provenance_node) in provenance {
-        remove_subject_in(transaction, provenance_node, &catalog)?;
+        remove_subject(transaction, provenance_node, &catalog)?;
     }
-    remove_subject_in(transaction, &node, &catalog)?;
+    remove_subject(transaction, &node, &catalog)?;
     remove_tombstone(transaction, record_id)?;
     let mut statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), iri(ns::DCAT, "CatalogRecord").into()),

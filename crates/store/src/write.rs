@@ -173,11 +173,12 @@ fn read_existing(
     }))
 }
 
-fn remove_subject(
+/// Removes every statement of `subject` in `graph`.
+pub(crate) fn remove_subject(
     transaction: &mut Transaction<'_>,
     subject: &NamedNode,
+    graph: &GraphName,
 ) -> Result<(), StoreError> {
-    let graph = catalog_graph();
     let quads: Vec<Quad> = transaction
         .quads_for_pattern(
             Some(subject.as_ref().into()),
@@ -216,7 +217,7 @@ fn replace_description(
         )
         .map(|quad| quad.map(|q| q.object))
         .collect::<Result<_, _>>()?;
-    remove_subject(transaction, &node)?;
+    remove_subject(transaction, &node, &catalog_graph())?;
     let now_literal: Term = datetime_literal(now).into();
     let statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), iri(ns::DCAT, "CatalogRecord").into()),
@@ -271,7 +272,7 @@ fn replace_provenance(
     let graph = catalog_graph();
     let record = record_node(&write.record.id);
     let node = provenance_node(&write.record.id, write.source_id);
-    remove_subject(transaction, &node)?;
+    remove_subject(transaction, &node, &catalog_graph())?;
     let now_literal: Term = datetime_literal(now).into();
     let mut statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), ldt("SourceProvenance").into()),

@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use ldtcat_model::extract::{summarize, RecordFacts};
 use ldtcat_store::{Provenance, StoredRecord};
 
 use super::schema_org::schema_org_json_ld;
@@ -178,18 +177,7 @@ async fn record_page(state: &AppState, id: String) -> Result<Response, ServeErro
 }
 
 fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
-    let sources: Vec<String> = record
-        .provenance
-        .iter()
-        .map(|p| p.source_id.clone())
-        .collect();
-    let facts = RecordFacts {
-        id: &record.id,
-        iri: &record.iri,
-        kind: record.kind,
-        sources: &sources,
-    };
-    let summary = summarize(&facts, &record.triples);
+    let summary = record.summary();
     let title = summary.display_title().to_owned();
     let rule_label = match state.rules.rule(&record.rule) {
         Some(rule) => rule.label.clone(),

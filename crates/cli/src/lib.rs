@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 pub mod catalog;
+pub mod compat;
 pub mod harvest;
 pub mod import;
 pub mod pipeline;
 pub mod service;
 pub mod synthetic;
+pub mod synthetic_components;

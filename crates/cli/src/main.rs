@@ -78,6 +78,18 @@ enum Command {
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
+    /// Which components an LDT can run: out of the box, with limited adaptations, or not yet.
+    Compat {
+        /// The LDT profile: a file (.toml, .ttl, .jsonld, ...) or a catalogued profile's
+        /// record id or IRI.
+        profile: String,
+        /// Assess only this component (record id), requirement by requirement.
+        #[arg(long)]
+        component: Option<String>,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Harvests configured sources now (see harvest-config/*.toml).
     Harvest {
         /// The id of the source to harvest.
@@ -160,6 +172,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("quads: {}", stats.quads);
             println!("index documents: {}", catalog.index.num_docs());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compat {
+            profile,
+            component,
+            json,
+        } => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            let profile = ldtcat::compat::load_profile(&catalog, &profile)?;
+            let verdicts =
+                ldtcat::compat::assess_catalog(&catalog, &profile, component.as_deref())?;
+            if json {
+                let items: Vec<serde_json::Value> = verdicts
+                    .iter()
+                    .map(|v| {
+                        serde_json::json!({
+                            "id": v.id, "kind": v.kind, "title": v.title,
+                            "verdict": v.assessment.verdict, "assessment": v.assessment,
+                        })
+                    })
+                    .collect();
+                let answer = serde_json::json!({
+                    "profile": {"iri": profile.iri, "title": profile.title},
+                    "components": items,
+                });
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+            } else {
+                print!(
+                    "{}",
+                    ldtcat::compat::render(&profile, &verdicts, component.is_some())
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Harvest {

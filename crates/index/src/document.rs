@@ -54,6 +54,12 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
     if let Some(modified) = record.modified.and_then(tantivy_date) {
         document.add_date(fields.modified, modified);
     }
+    for term in &record.requirements {
+        document.add_text(fields.requirement, term);
+    }
+    for term in &record.offers {
+        document.add_text(fields.offer, term);
+    }
     document
 }
 

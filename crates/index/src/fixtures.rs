@@ -41,6 +41,8 @@ pub(crate) fn record(id: &str) -> RecordSummary {
         bbox: None,
         temporal: None,
         modified: None,
+        requirements: Vec::new(),
+        offers: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod batch;
 mod catalog;
+mod compat;
 mod document;
 mod error;
 mod language;
@@ -18,7 +19,7 @@ pub use batch::IndexBatch;
 pub use catalog::CatalogIndex;
 pub use error::{IndexError, UnknownFacetField};
 pub use request::{
-    FacetCount, FacetField, FacetFilter, SearchHit, SearchRequest, SearchResults, SortOrder,
-    MAX_FACET_VALUES,
+    FacetCount, FacetField, FacetFilter, RequirementClause, RequirementFilter, SearchHit,
+    SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
 };
 pub use schema::SCHEMA_VERSION;

@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::document::facet_value;
-use crate::request::{FacetField, FacetFilter, SearchRequest};
+use crate::request::{FacetField, FacetFilter, RequirementFilter, SearchRequest};
 use crate::schema::Fields;
 use crate::text_query::TextParser;
 
@@ -44,7 +44,11 @@ pub(crate) fn request_query(
         let lower = Bound::Excluded(Term::from_field_text(fields.id, id));
         Box::new(RangeQuery::new(lower, Bound::Unbounded))
     });
-    for filter in filters.chain(since).chain(after) {
+    let requirements = request
+        .requirements
+        .as_ref()
+        .map(|filter| requirement_query(fields, filter));
+    for filter in filters.chain(since).chain(after).chain(requirements) {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     if clauses.len() == 1 {
@@ -53,6 +57,35 @@ pub(crate) fn request_query(
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Records that pass one of the clauses of a requirement filter.
+fn requirement_query(fields: &Fields, filter: &RequirementFilter) -> Box<dyn Query> {
+    let term = |text: &String| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.requirement, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let clauses: Vec<Box<dyn Query>> = filter
+        .clauses
+        .iter()
+        .filter(|clause| !clause.any_of.is_empty())
+        .map(|clause| -> Box<dyn Query> {
+            let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::union(
+                    clause.any_of.iter().map(term).collect(),
+                )),
+            )];
+            parts.extend(clause.none_of.iter().map(|t| (Occur::MustNot, term(t))));
+            Box::new(BooleanQuery::new(parts))
+        })
+        .collect();
+    if clauses.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::union(clauses))
 }
 
 /// One clause per facet field named by the filters: its values OR'ed. Blank values are

@@ -116,6 +116,27 @@ pub struct SearchRequest {
     /// Whether to count facet values over all matches (the costly part of a search over a
     /// large catalogue; a harvester paging through `/catalog` does not need them).
     pub facets: bool,
+    /// Keep only records whose requirement terms pass this filter (compatibility with an
+    /// LDT profile, computed by the caller term by term).
+    pub requirements: Option<RequirementFilter>,
+}
+
+/// A filter on the requirement terms of records: a record passes when it passes one of the
+/// clauses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequirementFilter {
+    /// The alternatives.
+    pub clauses: Vec<RequirementClause>,
+}
+
+/// A record passes a clause when it has at least one requirement term of `any_of` and none
+/// of `none_of`. An empty `any_of` passes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequirementClause {
+    /// At least one of these.
+    pub any_of: Vec<String>,
+    /// None of these.
+    pub none_of: Vec<String>,
 }
 
 impl Default for SearchRequest {
@@ -130,6 +151,7 @@ impl Default for SearchRequest {
             offset: 0,
             limit: 20,
             facets: true,
+            requirements: None,
         }
     }
 }
@@ -160,6 +182,8 @@ pub struct SearchHit {
     pub modified: Option<DateTime<Utc>>,
     /// The relevance score (1 for every hit when there is no query text).
     pub score: f32,
+    /// The record's requirement terms (`ldtcat_compat::Requirement::term`).
+    pub requirements: Vec<String>,
 }
 
 /// One page of hits, the total match count and the facet counts of the matches.

@@ -14,7 +14,7 @@ use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDE
 use crate::request::FacetField;
 
 /// The version of the schema and analysers, written as the payload of every commit.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The commit payload that marks an index as built with [`SCHEMA_VERSION`].
 pub(crate) fn commit_payload() -> String {
@@ -36,6 +36,8 @@ pub(crate) const DISPLAY_DESCRIPTION: &str = "display_description";
 /// Fast-field names, for sorting.
 pub(crate) const TITLE_SORT: &str = "title_sort";
 pub(crate) const MODIFIED: &str = "modified";
+pub(crate) const REQUIREMENT: &str = "requirement";
+pub(crate) const OFFER: &str = "offer";
 
 /// One text field per stemmed language plus one for undetermined languages.
 #[derive(Debug, Clone)]
@@ -103,6 +105,8 @@ pub(crate) struct Fields {
     pub(crate) temporal_start: Field,
     pub(crate) temporal_end: Field,
     pub(crate) modified: Field,
+    pub(crate) requirement: Field,
+    pub(crate) offer: Field,
 }
 
 impl Fields {
@@ -154,6 +158,9 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let temporal_start = builder.add_date_field("temporal_start", date());
     let temporal_end = builder.add_date_field("temporal_end", date());
     let modified = builder.add_date_field(MODIFIED, date().set_stored());
+    // Compatibility terms (`ldtcat_compat`): one untokenised term per requirement or offer.
+    let requirement = builder.add_text_field(REQUIREMENT, STRING | STORED);
+    let offer = builder.add_text_field(OFFER, STRING | STORED);
     let fields = Fields {
         id,
         iri,
@@ -173,6 +180,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         temporal_start,
         temporal_end,
         modified,
+        requirement,
+        offer,
     };
     (builder.build(), fields)
 }

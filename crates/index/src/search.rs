@@ -211,6 +211,10 @@ impl CatalogIndex {
             description: text(fields.display_description, DISPLAY_DESCRIPTION)?,
             modified,
             score,
+            requirements: document
+                .get_all(fields.requirement)
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect(),
         })
     }
 

@@ -161,6 +161,14 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
         modified: view
             .first_literal(root, &[dct("modified"), dct("issued")])
             .and_then(|text| parse_datetime(&text)),
+        requirements: ldtcat_compat::requirements_of(root, triples)
+            .iter()
+            .map(|r| r.term())
+            .collect(),
+        offers: ldtcat_compat::offers_of(root, triples)
+            .iter()
+            .map(|o| o.term())
+            .collect(),
     }
 }
 

@@ -69,6 +69,10 @@ pub struct RecordSummary {
     pub temporal: Option<TemporalCoverage>,
     /// `dct:modified`, else `dct:issued`, of the resource.
     pub modified: Option<DateTime<Utc>>,
+    /// The terms of what the resource requires of an LDT (`ldtcat_compat::Requirement`).
+    pub requirements: Vec<String>,
+    /// The terms of what the resource offers as an adapter (`ldtcat_compat::Offer`).
+    pub offers: Vec<String>,
 }
 
 impl RecordSummary {

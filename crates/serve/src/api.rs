@@ -6,12 +6,14 @@ use std::sync::Arc;
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ldtcat_compat::Verdict;
 use ldtcat_index::{FacetCount, FacetField, SearchHit, SearchResults};
 use serde::Serialize;
 
+use crate::compat::ProfileContext;
 use crate::error::{ApiError, ServeError};
 use crate::query::SearchParams;
-use crate::state::{blocking, AppState};
+use crate::state::AppState;
 
 /// The body of `/api/search`.
 #[derive(Debug, Serialize)]
@@ -35,6 +37,9 @@ struct ResultJson {
     modified: Option<String>,
     /// The record page, absolute.
     url: String,
+    /// With `compatible_with`: the verdict against that profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compatibility: Option<Verdict>,
 }
 
 /// Facet counts by field; every field is present (empty when nothing matches).
@@ -67,16 +72,20 @@ pub(crate) async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::from_query(raw.as_deref())?;
-    let request = params.to_request()?;
-    let index = Arc::clone(&state.index);
-    let results: SearchResults = blocking(move || index.search(&request)).await?;
-    Ok(Json(search_response(&state, &params, results)))
+    let (results, context) = crate::compat::run_search(&state, &params).await?;
+    Ok(Json(search_response(
+        &state,
+        &params,
+        results,
+        context.as_ref(),
+    )))
 }
 
 fn search_response(
     state: &AppState,
     params: &SearchParams,
     results: SearchResults,
+    context: Option<&ProfileContext>,
 ) -> SearchResponse {
     let mut facets = FacetsJson::default();
     for (field, counts) in &results.facets {
@@ -97,7 +106,7 @@ fn search_response(
         results: results
             .hits
             .iter()
-            .map(|hit| result_json(state, hit))
+            .map(|hit| result_json(state, hit, context))
             .collect(),
         facets,
     }
@@ -110,8 +119,9 @@ fn facet_count_json(count: &FacetCount) -> FacetCountJson {
     }
 }
 
-fn result_json(state: &AppState, hit: &SearchHit) -> ResultJson {
+fn result_json(state: &AppState, hit: &SearchHit, context: Option<&ProfileContext>) -> ResultJson {
     ResultJson {
+        compatibility: context.and_then(|c| c.assess_terms(&hit.requirements).verdict),
         id: hit.id.clone(),
         iri: hit.iri.clone(),
         kind: hit.kind.as_str(),

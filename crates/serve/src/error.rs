@@ -51,6 +51,12 @@ pub enum ServeError {
         /// The media types offered.
         offered: String,
     },
+    /// A request body cannot be used (unsupported media type, syntax error).
+    #[error("invalid request body: {0}")]
+    BadBody(String),
+    /// The compatibility rules do not load.
+    #[error("compatibility rules: {0}")]
+    Compatibility(String),
     /// A document could not be written.
     #[error("serialisation error: {0}")]
     Serialization(String),
@@ -80,15 +86,16 @@ impl ServeError {
     /// The HTTP status of this error: the one place where errors meet status codes.
     pub fn status(&self) -> StatusCode {
         match self {
-            ServeError::BadParameter { .. } | ServeError::MalformedQuery { .. } => {
-                StatusCode::BAD_REQUEST
-            }
+            ServeError::BadParameter { .. }
+            | ServeError::MalformedQuery { .. }
+            | ServeError::BadBody(_) => StatusCode::BAD_REQUEST,
             ServeError::RecordNotFound { .. } | ServeError::NoRoute { .. } => StatusCode::NOT_FOUND,
             ServeError::RecordGone { .. } => StatusCode::GONE,
             ServeError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             ServeError::Store(_)
             | ServeError::Serialization(_)
             | ServeError::Index(_)
+            | ServeError::Compatibility(_)
             | ServeError::Template(_)
             | ServeError::Task(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -2,6 +2,7 @@
 
 mod api;
 mod api_sources;
+mod compat;
 mod dcat;
 mod error;
 mod harvest_admin;
@@ -35,6 +36,10 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search))
         .route("/sources", get(api_sources::sources))
+        .route(
+            "/compatibility",
+            get(compat::api::get_compatibility).post(compat::api::post_compatibility),
+        )
         .fallback(api::api_not_found);
     Router::new()
         .route("/", get(pages::home::home))

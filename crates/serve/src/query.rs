@@ -6,6 +6,7 @@
 //! that names the parameter, rather than being passed through or replaced.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use ldtcat_compat::Verdict;
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest, SortOrder};
 use ldtcat_model::BoundingBox;
 use ldtcat_vocab::Kind;
@@ -34,6 +35,11 @@ pub struct SearchParams {
     pub page: usize,
     /// `page_size`, 1 to [`MAX_PAGE_SIZE`].
     pub page_size: usize,
+    /// `compatible_with`: an LDT profile's record id or IRI; keeps the components whose
+    /// verdict against it is one of [`SearchParams::verdicts`].
+    pub compatible_with: Option<String>,
+    /// `verdicts`: comma-separated; empty means out of the box or with limited adaptations.
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Default for SearchParams {
@@ -46,6 +52,8 @@ impl Default for SearchParams {
             sort: SortOrder::Relevance,
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
+            compatible_with: None,
+            verdicts: Vec::new(),
         }
     }
 }
@@ -81,6 +89,15 @@ impl SearchParams {
             "page_size" => self.page_size = parse_positive(name, &value)?.min(MAX_PAGE_SIZE),
             "bbox" => self.bbox = Some(parse_bbox(&value)?),
             "modified_since" => self.modified_since = Some(parse_time(name, &value)?),
+            "compatible_with" => self.compatible_with = Some(value.trim().to_owned()),
+            "verdicts" => {
+                // Repeated (form checkboxes) or comma-separated: both add up.
+                for verdict in crate::compat::parse_verdicts(name, &value)? {
+                    if !self.verdicts.contains(&verdict) {
+                        self.verdicts.push(verdict);
+                    }
+                }
+            }
             _ => {
                 let Ok(field) = name.parse::<FacetField>() else {
                     return Ok(()); // unknown parameters are ignored
@@ -114,7 +131,17 @@ impl SearchParams {
             offset,
             limit: self.page_size,
             facets: true,
+            requirements: None,
         })
+    }
+
+    /// The verdicts a `compatible_with` search keeps.
+    pub fn accepted_verdicts(&self) -> Vec<Verdict> {
+        if self.verdicts.is_empty() {
+            vec![Verdict::OutOfTheBox, Verdict::LimitedAdaptations]
+        } else {
+            self.verdicts.clone()
+        }
     }
 
     /// Whether this filter is active.
@@ -176,6 +203,13 @@ impl SearchParams {
                 "modified_since",
                 &since.to_rfc3339_opts(SecondsFormat::Secs, true),
             );
+        }
+        if let Some(profile) = &self.compatible_with {
+            serializer.append_pair("compatible_with", profile);
+        }
+        if !self.verdicts.is_empty() {
+            let names: Vec<&str> = self.verdicts.iter().map(|v| v.as_str()).collect();
+            serializer.append_pair("verdicts", &names.join(","));
         }
         if self.sort != SortOrder::Relevance {
             serializer.append_pair("sort", sort_name(self.sort));

@@ -1,11 +1,12 @@
-//! The kinds of LDT resource that ldtcat distinguishes (OASC MIM8 "LDT resource catalogue").
+//! The kinds of LDT resource that ldtcat distinguishes (OASC MIM8 "LDT resource catalogue"),
+//! and the kind of LDT profile records.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::ns;
 
-/// One of the six kinds of catalogued LDT resource.
+/// One of the six kinds of catalogued LDT resource, or an LDT profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// A data resource.
@@ -20,17 +21,21 @@ pub enum Kind {
     Visualisation,
     /// A published output: analysis results, predictions, simulation runs.
     Output,
+    /// An LDT profile (`ldt:LdtProfile`): what one Local Digital Twin has, for compatibility
+    /// assessments. Not one of the six kinds of catalogued resource.
+    Ldt,
 }
 
 impl Kind {
-    /// Every kind, in display order.
-    pub const ALL: [Kind; 6] = [
+    /// Every kind, in display order, LDT profiles last.
+    pub const ALL: [Kind; 7] = [
         Kind::Dataset,
         Kind::Model,
         Kind::Service,
         Kind::Workflow,
         Kind::Visualisation,
         Kind::Output,
+        Kind::Ldt,
     ];
 
     /// The short name used in URLs, the index and the API (`dataset`, `model`, ...).
@@ -42,6 +47,7 @@ impl Kind {
             Kind::Workflow => "workflow",
             Kind::Visualisation => "visualisation",
             Kind::Output => "output",
+            Kind::Ldt => "ldt",
         }
     }
 
@@ -54,6 +60,7 @@ impl Kind {
             Kind::Workflow => "Workflow / scenario template",
             Kind::Visualisation => "Visualisation asset",
             Kind::Output => "Published output",
+            Kind::Ldt => "LDT profile",
         }
     }
 
@@ -77,7 +84,7 @@ impl fmt::Display for Kind {
 /// The error of parsing an unknown kind name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown kind `{0}` (expected one of dataset, model, service, workflow, visualisation, output)"
+    "unknown kind `{0}` (expected one of dataset, model, service, workflow, visualisation, output, ldt)"
 )]
 pub struct UnknownKind(pub String);
 

@@ -15,5 +15,8 @@ pub const VOCABULARY_TURTLE: &str = include_str!("../../../vocab/ldtcat.ttl");
 /// The classification rules in Turtle, as shipped in `vocab/classification.ttl`.
 pub const CLASSIFICATION_TURTLE: &str = include_str!("../../../vocab/classification.ttl");
 
+/// The compatibility rules in Turtle, as shipped in `vocab/compatibility.ttl`.
+pub const COMPATIBILITY_TURTLE: &str = include_str!("../../../vocab/compatibility.ttl");
+
 /// The JSON-LD context of the ldtcat vocabulary, as shipped in `vocab/context.jsonld`.
 pub const JSONLD_CONTEXT: &str = include_str!("../../../vocab/context.jsonld");

@@ -8,6 +8,8 @@ pub mod sources;
 
 use ldtcat_index::SearchHit;
 
+use crate::compat::view::VerdictBadge;
+use crate::compat::ProfileContext;
 use crate::labels::{format_date, known_iri_label};
 
 /// One record in a list (search results, latest records).
@@ -25,6 +27,8 @@ pub struct HitView {
     pub description: String,
     /// The resource's modification date (`YYYY-MM-DD`).
     pub modified: Option<String>,
+    /// Its verdict against the chosen LDT profile, if one is chosen.
+    pub verdict: Option<VerdictBadge>,
 }
 
 impl HitView {
@@ -42,6 +46,19 @@ impl HitView {
             kind_label: hit.kind.label(),
             description: hit.description.clone(),
             modified: hit.modified.as_ref().map(format_date),
+            verdict: None,
         }
+    }
+
+    /// With its verdict against a profile.
+    pub(crate) fn with_verdict(
+        mut self,
+        context: Option<&ProfileContext>,
+        hit: &SearchHit,
+    ) -> Self {
+        self.verdict = context
+            .and_then(|c| c.assess_terms(&hit.requirements).verdict)
+            .map(VerdictBadge::new);
+        self
     }
 }

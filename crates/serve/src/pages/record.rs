@@ -6,18 +6,23 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use ldtcat_compat::requirements_of;
 use ldtcat_store::{Provenance, StoredRecord};
+use ldtcat_vocab::Kind;
 
 use super::schema_org::schema_org_json_ld;
+use crate::compat::view::{assessment_view, profile_options, AssessmentView, ProfileOption};
+use crate::compat::ProfileContext;
 use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax};
 use crate::error::{ApiError, ServeError};
 use crate::html::{render_page, respond, Layout};
 use crate::labels::format_time;
 use crate::negotiate::choose;
+use crate::query::decode_pairs;
 use crate::state::{blocking, AppState};
 use crate::statements::{group_statements, iri_value, Statements, Value};
 
@@ -61,6 +66,14 @@ struct RecordPage {
     alternates: Vec<(String, &'static str)>,
     /// schema.org JSON-LD, escaped for a `<script>` element.
     schema_org: String,
+    /// Whether the record states requirements (a component).
+    has_requirements: bool,
+    /// The catalogued LDT profiles to assess against.
+    profiles: Vec<ProfileOption>,
+    /// The assessment against the chosen profile.
+    assessment: Option<AssessmentView>,
+    /// For an LDT profile: its compatible components.
+    compatible_href: Option<String>,
 }
 
 /// `GET /resources/{id}[.ttl|.jsonld|.rdf|.nt]`: HTML for browsers, RDF for machines (by
@@ -68,6 +81,7 @@ struct RecordPage {
 pub(crate) async fn record(
     State(state): State<Arc<AppState>>,
     id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let id = match id {
@@ -101,7 +115,7 @@ pub(crate) async fn record(
             Ok(response) => response,
             Err(error) => ApiError(error).into_response(),
         },
-        None => respond(&state.site, record_page(&state, id).await),
+        None => respond(&state.site, record_page(&state, id, raw.as_deref()).await),
     };
     let response_headers = response.headers_mut();
     response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
@@ -148,10 +162,18 @@ fn is_plausible_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-async fn record_page(state: &AppState, id: String) -> Result<Response, ServeError> {
+async fn record_page(
+    state: &AppState,
+    id: String,
+    raw_query: Option<&str>,
+) -> Result<Response, ServeError> {
     if !is_plausible_id(&id) {
         return Err(ServeError::RecordNotFound { id });
     }
+    let profile_key = decode_pairs(raw_query.unwrap_or(""))?
+        .into_iter()
+        .find(|(name, value)| name == "profile" && !value.trim().is_empty())
+        .map(|(_, value)| value.trim().to_owned());
     let store = state.store.clone();
     let lookup_id = id.clone();
     let found = blocking(move || {
@@ -172,7 +194,28 @@ async fn record_page(state: &AppState, id: String) -> Result<Response, ServeErro
     if let Some(deleted_at) = record.deleted_at {
         return Err(ServeError::RecordGone { id, deleted_at });
     }
-    let page = record_view(state, record);
+    let has_requirements = !requirements_of(&record.iri, &record.triples).is_empty();
+    let (store, index) = (state.store.clone(), Arc::clone(&state.index));
+    let (record, profiles, assessment) = blocking(move || {
+        let profiles = if has_requirements {
+            profile_options(&index, profile_key.as_deref())?
+        } else {
+            Vec::new()
+        };
+        let assessment = match &profile_key {
+            Some(key) => {
+                let context = ProfileContext::catalogued(&store, &index, key)?;
+                Some(assessment_view(&context, &record))
+            }
+            None => None,
+        };
+        Ok::<_, ServeError>((record, profiles, assessment))
+    })
+    .await?;
+    let mut page = record_view(state, record);
+    page.has_requirements = has_requirements;
+    page.profiles = profiles;
+    page.assessment = assessment;
     render_page(StatusCode::OK, &page)
 }
 
@@ -223,6 +266,11 @@ fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
             .collect(),
         dates,
         title,
+        has_requirements: false,
+        profiles: Vec::new(),
+        assessment: None,
+        compatible_href: (record.kind == Kind::Ldt)
+            .then(|| format!("/search?compatible_with={}", record.id)),
         id: record.id,
     }
 }

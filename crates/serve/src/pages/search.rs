@@ -6,8 +6,10 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ldtcat_index::{FacetCount, FacetField, SearchResults, SortOrder};
+use ldtcat_compat::Verdict;
+use ldtcat_index::{FacetCount, FacetField, SortOrder};
 
+use crate::compat::view::{profile_options, ProfileOption};
 use crate::error::ServeError;
 use crate::html::{render_page, respond, Layout};
 use crate::labels::{facet_field_label, facet_value_label};
@@ -78,6 +80,12 @@ struct SearchPage {
     sort_options: Vec<SortOption>,
     hidden_inputs: Vec<(&'static str, String)>,
     bbox: String,
+    /// The catalogued LDT profiles to choose from.
+    profiles: Vec<ProfileOption>,
+    /// The verdicts to keep: (value, label, checked).
+    verdict_options: Vec<(&'static str, &'static str, bool)>,
+    /// The chosen profile's title, if one is chosen.
+    chosen_profile: Option<String>,
 }
 
 /// `GET /search`.
@@ -90,10 +98,16 @@ pub(crate) async fn search(
 
 async fn search_page(state: &AppState, raw_query: Option<&str>) -> Result<Response, ServeError> {
     let params = SearchParams::from_query(raw_query)?;
-    let request = params.to_request()?;
-    let first_shown = request.offset.saturating_add(1);
+    let first_shown = params.to_request()?.offset.saturating_add(1);
+    let (results, context) = crate::compat::run_search(state, &params).await?;
     let index = Arc::clone(&state.index);
-    let results: SearchResults = blocking(move || index.search(&request)).await?;
+    let chosen = params.compatible_with.clone();
+    let profiles = blocking(move || profile_options(&index, chosen.as_deref())).await?;
+    let accepted = params.accepted_verdicts();
+    let verdict_options = Verdict::ALL
+        .into_iter()
+        .map(|v| (v.as_str(), v.label(), accepted.contains(&v)))
+        .collect();
     let last_shown = (first_shown + results.hits.len()).saturating_sub(1);
     let title = if params.text.is_empty() {
         "Search".to_owned()
@@ -106,13 +120,25 @@ async fn search_page(state: &AppState, raw_query: Option<&str>) -> Result<Respon
         total: results.total,
         first_shown,
         last_shown,
-        hits: results.hits.iter().map(HitView::new).collect(),
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitView::new(hit).with_verdict(context.as_ref(), hit))
+            .collect(),
         facets: facet_views(&params, &results.facets),
         active: active_filters(&params),
         pagination: pagination(&params, results.total),
         sort_options: sort_options(params.sort),
         hidden_inputs: hidden_inputs(&params),
         bbox: params.bbox.as_ref().map(bbox_text).unwrap_or_default(),
+        profiles,
+        verdict_options,
+        chosen_profile: context.as_ref().map(|c| {
+            c.profile
+                .title
+                .clone()
+                .unwrap_or_else(|| c.profile.iri.clone())
+        }),
     };
     render_page(StatusCode::OK, &page)
 }

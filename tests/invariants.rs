@@ -37,10 +37,11 @@ fn internal_dependencies(crate_dir: &str) -> BTreeSet<String> {
 fn dependencies_point_left_along_the_data_flow() {
     let allowed: &[(&str, &[&str])] = &[
         ("vocab", &[]),
-        ("model", &["ldtcat-vocab"]),
+        ("compat", &["ldtcat-vocab"]),
+        ("model", &["ldtcat-vocab", "ldtcat-compat"]),
         ("config", &[]),
         ("store", &["ldtcat-vocab", "ldtcat-model"]),
-        ("index", &["ldtcat-vocab", "ldtcat-model"]),
+        ("index", &["ldtcat-vocab", "ldtcat-model", "ldtcat-compat"]),
         ("sparql", &[]),
         (
             "harvest",
@@ -50,6 +51,7 @@ fn dependencies_point_left_along_the_data_flow() {
             "serve",
             &[
                 "ldtcat-vocab",
+                "ldtcat-compat",
                 "ldtcat-model",
                 "ldtcat-store",
                 "ldtcat-index",
@@ -70,7 +72,7 @@ fn dependencies_point_left_along_the_data_flow() {
 
 #[test]
 fn only_serve_knows_http_and_only_store_knows_oxigraph_storage() {
-    for crate_dir in ["vocab", "model", "store", "index", "config", "harvest"] {
+    for crate_dir in ["vocab", "compat", "model", "store", "index", "config", "harvest"] {
         let path = common::repo_root()
             .join("crates")
             .join(crate_dir)

@@ -23,3 +23,19 @@ pub fn repo_root() -> PathBuf {
 pub fn import(catalog: &Catalog, files: &[PathBuf], source: &str) -> ImportSummary {
     import_files(catalog, files, source, None, None, &|_| {}).expect("import runs")
 }
+
+/// The state that serves a catalogue, with default SPARQL limits and no harvest control.
+pub fn app_state(catalog: &Catalog, site: ldtcat_serve::SiteSettings) -> ldtcat_serve::AppState {
+    ldtcat_serve::AppState {
+        harvest: None,
+        sparql: ldtcat_serve::SparqlService::new(
+            catalog.store.oxigraph().clone(),
+            ldtcat_serve::SparqlLimits::default(),
+            4,
+        ),
+        store: catalog.store.clone(),
+        index: std::sync::Arc::clone(&catalog.index),
+        rules: std::sync::Arc::clone(&catalog.rules),
+        site,
+    }
+}

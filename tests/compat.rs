@@ -7,7 +7,6 @@ mod common;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -148,18 +147,7 @@ async fn get_json(app: &axum::Router, uri: &str) -> serde_json::Value {
 }
 
 fn app_state(catalog: &Catalog) -> ldtcat_serve::AppState {
-    ldtcat_serve::AppState {
-        harvest: None,
-        sparql: ldtcat_serve::SparqlService::new(
-            catalog.store.oxigraph().clone(),
-            ldtcat_serve::SparqlLimits::default(),
-            2,
-        ),
-        store: catalog.store.clone(),
-        index: Arc::clone(&catalog.index),
-        rules: Arc::clone(&catalog.rules),
-        site: ldtcat_serve::SiteSettings::default(),
-    }
+    common::app_state(catalog, ldtcat_serve::SiteSettings::default())
 }
 
 /// Every component's verdict, from the store alone: requirements and adapters read from each

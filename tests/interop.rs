@@ -11,7 +11,6 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
 
 use ldtcat::catalog::Catalog;
 
@@ -86,23 +85,15 @@ fn live() -> Live {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = ldtcat_serve::AppState {
-        harvest: None,
-        sparql: ldtcat_serve::SparqlService::new(
-            catalog.store.oxigraph().clone(),
-            ldtcat_serve::SparqlLimits::default(),
-            4,
-        ),
-        store: catalog.store.clone(),
-        index: Arc::clone(&catalog.index),
-        rules: Arc::clone(&catalog.rules),
-        site: ldtcat_serve::SiteSettings {
+    let state = common::app_state(
+        &catalog,
+        ldtcat_serve::SiteSettings {
             title: "Interoperability test catalogue".to_owned(),
             description: "The demo federation and the DCAT-AP examples.".to_owned(),
             public_base_url: base.clone(),
             ..ldtcat_serve::SiteSettings::default()
         },
-    };
+    );
     runtime.spawn(ldtcat_serve::serve_with_shutdown(
         listener,
         state,

@@ -72,7 +72,9 @@ fn dependencies_point_left_along_the_data_flow() {
 
 #[test]
 fn only_serve_knows_http_and_only_store_knows_oxigraph_storage() {
-    for crate_dir in ["vocab", "compat", "model", "store", "index", "config", "harvest"] {
+    for crate_dir in [
+        "vocab", "compat", "model", "store", "index", "config", "harvest",
+    ] {
         let path = common::repo_root()
             .join("crates")
             .join(crate_dir)

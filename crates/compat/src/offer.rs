@@ -16,7 +16,7 @@ use ldtcat_vocab::ns;
 use oxrdf::Triple;
 
 use crate::graph::View;
-use crate::requirement::{format_amount, is_true};
+use crate::requirement::{format_amount, is_true, largest_amount};
 
 /// The offer keys, in term order.
 pub const OFFER_KEYS: [&str; 7] = [
@@ -120,15 +120,7 @@ pub fn offers_of(root: &str, triples: &[Triple]) -> Vec<Offer> {
             value: "true".to_owned(),
         });
     }
-    let memory = view
-        .values(root, &ldt("offersMemoryGiB"))
-        .iter()
-        .filter_map(|v| v.parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .fold(None, |max: Option<f64>, v| {
-            Some(max.map_or(v, |m| m.max(v)))
-        });
-    if let Some(memory) = memory {
+    if let Some(memory) = largest_amount(&view.values(root, &ldt("offersMemoryGiB"))) {
         offers.push(Offer {
             key: "memory".to_owned(),
             from: None,

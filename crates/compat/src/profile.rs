@@ -245,6 +245,42 @@ pub fn expand(value: &str) -> Result<NamedNode, CompatError> {
     })
 }
 
+/// Statements of ODRL policies, each policy and rule a fresh blank node.
+struct PolicyStatements(Vec<Triple>);
+
+impl PolicyStatements {
+    /// A new `odrl:Set`, linked from `subject` by `property`.
+    fn policy(&mut self, subject: &NamedOrBlankNode, property: NamedNode) -> BlankNode {
+        let policy = BlankNode::default();
+        self.0
+            .push(Triple::new(subject.clone(), property, policy.clone()));
+        self.0.push(Triple::new(
+            policy.clone(),
+            NamedNode::new_unchecked(format!("{}type", ns::RDF)),
+            NamedNode::new_unchecked(odrl("Set")),
+        ));
+        policy
+    }
+
+    /// A new rule (`odrl:permission`, `odrl:duty`, ...) of `parent`, with these actions.
+    fn rule(&mut self, parent: &BlankNode, kind: &str, actions: &[NamedNode]) -> BlankNode {
+        let rule = BlankNode::default();
+        self.0.push(Triple::new(
+            parent.clone(),
+            NamedNode::new_unchecked(odrl(kind)),
+            rule.clone(),
+        ));
+        for action in actions {
+            self.0.push(Triple::new(
+                rule.clone(),
+                NamedNode::new_unchecked(odrl("action")),
+                action.clone(),
+            ));
+        }
+        rule
+    }
+}
+
 /// The RDF statements of a profile written in the TOML form.
 pub fn toml_to_triples(text: &str) -> Result<Vec<Triple>, CompatError> {
     let profile: TomlProfile =
@@ -292,121 +328,63 @@ pub fn toml_to_triples(text: &str) -> Result<Vec<Triple>, CompatError> {
             ),
         ));
     }
+    let mut policies = PolicyStatements(triples);
     let accepts = &profile.accepts;
     if !accepts.duties.is_empty()
         || !accepts.prohibitions.is_empty()
         || !accepts.constraints.is_empty()
     {
-        let policy = BlankNode::default();
-        triples.push(Triple::new(
-            root.clone(),
-            ldt("acceptsPolicy"),
-            policy.clone(),
-        ));
-        triples.push(Triple::new(
-            policy.clone(),
-            NamedNode::new_unchecked(format!("{}type", ns::RDF)),
-            odrl_term("Set"),
-        ));
+        let policy = policies.policy(&root, ldt("acceptsPolicy"));
         for duty in &accepts.duties {
-            let rule = BlankNode::default();
-            triples.push(Triple::new(
-                policy.clone(),
-                odrl_term("obligation"),
-                rule.clone(),
-            ));
-            triples.push(Triple::new(rule, odrl_term("action"), expand(duty)?));
+            policies.rule(&policy, "obligation", &[expand(duty)?]);
         }
         for action in &accepts.prohibitions {
-            let rule = BlankNode::default();
-            triples.push(Triple::new(
-                policy.clone(),
-                odrl_term("prohibition"),
-                rule.clone(),
-            ));
-            triples.push(Triple::new(rule, odrl_term("action"), expand(action)?));
+            policies.rule(&policy, "prohibition", &[expand(action)?]);
         }
         for [left, operator, right] in &accepts.constraints {
-            let rule = BlankNode::default();
+            let rule = policies.rule(&policy, "permission", &[odrl_term("use")]);
             let constraint = BlankNode::default();
-            triples.push(Triple::new(
-                policy.clone(),
-                odrl_term("permission"),
-                rule.clone(),
-            ));
-            triples.push(Triple::new(
-                rule.clone(),
-                odrl_term("action"),
-                odrl_term("use"),
-            ));
-            triples.push(Triple::new(
-                rule,
-                odrl_term("constraint"),
-                constraint.clone(),
-            ));
-            triples.push(Triple::new(
-                constraint.clone(),
-                odrl_term("leftOperand"),
-                expand(left)?,
-            ));
-            triples.push(Triple::new(
-                constraint.clone(),
-                odrl_term("operator"),
-                expand(operator)?,
-            ));
             let right: Term = match expand(right) {
                 Ok(iri) => iri.into(),
                 Err(_) => Literal::new_simple_literal(right).into(),
             };
-            triples.push(Triple::new(constraint, odrl_term("rightOperand"), right));
+            let statements = &mut policies.0;
+            statements.push(Triple::new(
+                rule,
+                odrl_term("constraint"),
+                constraint.clone(),
+            ));
+            statements.push(Triple::new(
+                constraint.clone(),
+                odrl_term("leftOperand"),
+                expand(left)?,
+            ));
+            statements.push(Triple::new(
+                constraint.clone(),
+                odrl_term("operator"),
+                expand(operator)?,
+            ));
+            statements.push(Triple::new(constraint, odrl_term("rightOperand"), right));
         }
     }
     let data = &profile.data_policy;
     if !data.permissions.is_empty() || !data.prohibitions.is_empty() {
-        let policy = BlankNode::default();
-        triples.push(Triple::new(
-            root.clone(),
-            odrl_term("hasPolicy"),
-            policy.clone(),
-        ));
-        triples.push(Triple::new(
-            policy.clone(),
-            NamedNode::new_unchecked(format!("{}type", ns::RDF)),
-            odrl_term("Set"),
-        ));
+        let policy = policies.policy(&root, odrl_term("hasPolicy"));
         for permission in &data.permissions {
-            let rule = BlankNode::default();
-            triples.push(Triple::new(
-                policy.clone(),
-                odrl_term("permission"),
-                rule.clone(),
-            ));
-            for action in &permission.actions {
-                triples.push(Triple::new(
-                    rule.clone(),
-                    odrl_term("action"),
-                    expand(action)?,
-                ));
-            }
+            let actions = permission
+                .actions
+                .iter()
+                .map(|a| expand(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let rule = policies.rule(&policy, "permission", &actions);
             for duty in &permission.duties {
-                let duty_node = BlankNode::default();
-                triples.push(Triple::new(
-                    rule.clone(),
-                    odrl_term("duty"),
-                    duty_node.clone(),
-                ));
-                triples.push(Triple::new(duty_node, odrl_term("action"), expand(duty)?));
+                policies.rule(&rule, "duty", &[expand(duty)?]);
             }
         }
         for action in &data.prohibitions {
-            let rule = BlankNode::default();
-            triples.push(Triple::new(
-                policy.clone(),
-                odrl_term("prohibition"),
-                rule.clone(),
-            ));
-            triples.push(Triple::new(rule, odrl_term("action"), expand(action)?));
+            policies.rule(&policy, "prohibition", &[expand(action)?]);
         }
     }
+    let triples = policies.0;
     Ok(triples)
 }

@@ -269,15 +269,7 @@ pub fn requirements_of(root: &str, triples: &[Triple]) -> Vec<Requirement> {
             values: Vec::new(),
         });
     }
-    let memory = view
-        .values(root, &ldt("requiresMemoryGiB"))
-        .iter()
-        .filter_map(|v| v.parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .fold(None, |max: Option<f64>, v| {
-            Some(max.map_or(v, |m| m.max(v)))
-        });
-    if let Some(memory) = memory {
+    if let Some(memory) = largest_amount(&view.values(root, &ldt("requiresMemoryGiB"))) {
         requirements.push(Requirement::new(
             Form::RequiresMemoryGiB,
             format_amount(memory),
@@ -299,6 +291,17 @@ pub fn requirements_of(root: &str, triples: &[Triple]) -> Vec<Requirement> {
 /// `true` or `1`, as in `xsd:boolean`.
 pub(crate) fn is_true(value: &str) -> bool {
     value == "true" || value == "1"
+}
+
+/// The largest positive number among literal values, if any.
+pub(crate) fn largest_amount(values: &[String]) -> Option<f64> {
+    values
+        .iter()
+        .filter_map(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(None, |max: Option<f64>, v| {
+            Some(max.map_or(v, |m| m.max(v)))
+        })
 }
 
 /// An amount in its shortest decimal form (`0.5`, `8`).

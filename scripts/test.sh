@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export LDTCAT_PYTHON="$PWD/.venv/bin/python"
+export LDTCAT_LDES_CLIENT="$PWD/tests/js"
 cargo test --workspace --locked

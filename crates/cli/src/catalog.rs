@@ -22,6 +22,9 @@ pub struct Catalog {
     pub index: Arc<CatalogIndex>,
     /// The classification rules.
     pub rules: Arc<RuleSet>,
+    /// This catalogue's own IRI (as published on `/catalog` and the feed): peer harvests
+    /// recognise their own records by it. None: peer sources cannot run.
+    pub catalogue_iri: Option<String>,
     data_dir: PathBuf,
 }
 
@@ -48,6 +51,7 @@ impl Catalog {
             store,
             index: Arc::new(index),
             rules: Arc::new(RuleSet::builtin()?),
+            catalogue_iri: None,
             data_dir: data_dir.to_path_buf(),
         };
         if fresh || catalog.stale_marker().exists() {
@@ -55,6 +59,12 @@ impl Catalog {
             catalog.reindex()?;
         }
         Ok(catalog)
+    }
+
+    /// Names this catalogue (its IRI as published), for peer harvests.
+    pub fn with_catalogue_iri(mut self, catalogue_iri: impl Into<String>) -> Catalog {
+        self.catalogue_iri = Some(catalogue_iri.into());
+        self
     }
 
     fn stale_marker(&self) -> PathBuf {

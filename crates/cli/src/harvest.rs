@@ -3,6 +3,10 @@
 //! delivers are withdrawn (tombstoned unless another source still delivers them). The run
 //! report is saved when the run starts (`running`), after every page, and at the end.
 //!
+//! A `peer` source is read through its change feed instead ([`crate::peer`]): from the
+//! start on the first run, then from the cursor saved with the last run report; its
+//! deletions come from the feed, so absence never deletes anything.
+//!
 //! Safety rules, each pinned by a test in `tests/harvest.rs`:
 //! - a failed, partial, timed-out, incremental or not-modified run deletes nothing;
 //! - a run that finds no record where the source had some deletes nothing and says so;
@@ -16,12 +20,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use ldtcat_config::SourceConfig;
-use ldtcat_harvest::{Fetcher, Page, Pager, PagerEvent, PagerStart, Validators};
+use ldtcat_config::{SourceConfig, SourceKind};
+use ldtcat_harvest::{FeedMembers, Fetcher, Page, Pager, PagerEvent, PagerStart, Validators};
 use ldtcat_store::{HarvestRun, RunStatus};
 
 use crate::catalog::Catalog;
-use crate::pipeline::{import_document_of_run, DocumentRun};
+use crate::pipeline::{import_document_of_run, withdraw_records, DocumentRun};
 
 /// Records withdrawn per store transaction.
 const WITHDRAW_BATCH: usize = 1_000;
@@ -79,7 +83,19 @@ pub async fn run_source(
         blocking(move || Ok(catalog.store.runs_of_source(&source_id, 20)?)).await?
     };
     let last_success = previous.iter().find(|r| r.status == RunStatus::Success);
-    let incremental = source.options.incremental && !request.force_full && last_success.is_some();
+    let is_peer = source.kind == SourceKind::Peer;
+    let feed_after = if is_peer && !request.force_full {
+        previous
+            .iter()
+            .find_map(|run| run.cursor.as_deref()?.parse::<u64>().ok())
+    } else {
+        None
+    };
+    let incremental = if is_peer {
+        feed_after.is_some()
+    } else {
+        source.options.incremental && !request.force_full && last_success.is_some()
+    };
     let start = PagerStart {
         validators: last_success
             .filter(|r| r.full && r.pages <= 1 && (r.etag.is_some() || r.last_modified.is_some()))
@@ -87,11 +103,12 @@ pub async fn run_source(
                 etag: r.etag.clone(),
                 last_modified: r.last_modified.clone(),
             }),
-        modified_since: if incremental {
+        modified_since: if incremental && !is_peer {
             last_success.map(|r| r.started_at)
         } else {
             None
         },
+        feed_after,
     };
     let mut state = RunState {
         run: HarvestRun::start(&source.id, !incremental, Utc::now()),
@@ -102,7 +119,15 @@ pub async fn run_source(
         not_modified: false,
         previous_validators: start.validators.clone(),
     };
-    if incremental {
+    if is_peer {
+        state.run.cursor = Some(feed_after.unwrap_or(0).to_string());
+        state.run.note(match feed_after {
+            Some(after) => {
+                format!("peer feed from sequence {after} on; deletions come from the feed")
+            }
+            None => "peer feed from its start; deletions come from the feed".to_owned(),
+        });
+    } else if incremental {
         if let Some(since) = start.modified_since {
             state.run.note(format!(
                 "incremental: only what changed since {since}; nothing is deleted"
@@ -122,13 +147,13 @@ pub async fn run_source(
         ));
     }
     state.run.status = decide_status(&state);
-    if state.run.status == RunStatus::Success && state.run.full && !state.not_modified {
+    if state.run.status == RunStatus::Success && state.run.full && !state.not_modified && !is_peer {
         if let Err(error) = withdraw_unseen(&catalog, &source.id, &mut state).await {
             state.run.status = RunStatus::Partial;
             state.run.error(format!("deletions failed: {error:#}"));
             outcome_error = Some(error);
         }
-    } else if state.run.status != RunStatus::Success {
+    } else if state.run.status != RunStatus::Success && !is_peer {
         state.run.note(format!(
             "no deletions: the run was {}",
             state.run.status.as_str()
@@ -212,6 +237,13 @@ async fn harvest_pages(
                 let statements = read_page(catalog, page, state).await;
                 pager.page_read(statements);
             }
+            PagerEvent::Feed { page, members } => {
+                if !read_feed_page(catalog, page, members, state).await {
+                    // The cursor stays before this page: the next run starts here.
+                    state.stopped_early = true;
+                    break;
+                }
+            }
         }
         if let Err(error) = save(catalog, &state.run).await {
             tracing::warn!(source = %source.id, "cannot save the run report: {error:#}");
@@ -242,6 +274,7 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
         let run = DocumentRun {
             source_id: &source_id,
             run_id: Some(&run_id),
+            origins: None,
         };
         let report = import_document_of_run(
             &work_catalog,
@@ -294,6 +327,68 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
     }
 }
 
+/// Applies one page of a peer's feed; false when it could not be applied.
+async fn read_feed_page(
+    catalog: &Arc<Catalog>,
+    page: Page,
+    members: FeedMembers,
+    state: &mut RunState,
+) -> bool {
+    state.run.bytes += page.bytes;
+    for invalid in &members.invalid {
+        state.run.errored += 1;
+        state.run.error(invalid.clone());
+    }
+    let source_id = state.run.source_id.clone();
+    let run_id = state.run.run_id.clone();
+    let work_catalog = catalog.clone();
+    let url = page.url.to_string();
+    let applied = blocking(move || {
+        crate::peer::apply_feed_page(&work_catalog, &page, &members, &source_id, &run_id)
+    })
+    .await;
+    let report = match applied {
+        Ok(report) => report,
+        Err(error) => {
+            state.page_failures += 1;
+            state.run.errored += 1;
+            state.run.error(format!("{url}: {error:#}"));
+            return false;
+        }
+    };
+    state.pages_ok += 1;
+    let run = &mut state.run;
+    run.added += report.document.added;
+    run.updated += report.document.updated;
+    run.unchanged += report.document.unchanged;
+    run.tombstoned += report.tombstoned;
+    run.errored += report.document.errored + report.missing.len() as u64;
+    for error in report.document.errors {
+        run.error(error);
+    }
+    for resource in &report.missing {
+        run.error(format!(
+            "{resource}: announced by the feed without a description"
+        ));
+    }
+    if report.loops > 0 {
+        run.note(format!(
+            "{url}: {} record(s) originated here or already passed through here: not imported",
+            report.loops
+        ));
+    }
+    if report.detached > 0 {
+        run.note(format!(
+            "{url}: {} record(s) deleted at the peer stay: another source has them",
+            report.detached
+        ));
+    }
+    if let Some(last) = report.last_sequence {
+        run.cursor = Some(last.to_string());
+    }
+    true
+}
+
 async fn withdraw_unseen(
     catalog: &Arc<Catalog>,
     source_id: &str,
@@ -321,26 +416,7 @@ async fn withdraw_unseen(
         let catalog = catalog.clone();
         let chunk = chunk.to_vec();
         let source_id = source_id.to_owned();
-        let withdrawn = blocking(move || {
-            catalog.mark_index_stale()?;
-            let outcome = catalog
-                .store
-                .withdraw_source(&chunk, &source_id, Utc::now())?;
-            let mut batch = catalog.index.batch()?;
-            for id in &outcome.tombstoned {
-                batch.delete(id);
-            }
-            for id in &outcome.detached {
-                if let Some(record) = catalog.store.record(id)? {
-                    batch.upsert(&record.summary())?;
-                }
-            }
-            batch.commit()?;
-            catalog.store.flush()?;
-            catalog.mark_index_fresh()?;
-            Ok(outcome)
-        })
-        .await?;
+        let withdrawn = blocking(move || withdraw_records(&catalog, &chunk, &source_id)).await?;
         state.run.tombstoned += withdrawn.tombstoned.len() as u64;
         if !withdrawn.detached.is_empty() {
             state.run.note(format!(

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod compat;
 pub mod harvest;
 pub mod import;
+pub mod peer;
 pub mod pipeline;
 pub mod service;
 pub mod synthetic;

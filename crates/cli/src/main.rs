@@ -98,9 +98,14 @@ enum Command {
         /// Harvests every enabled source, one after the other.
         #[arg(long)]
         all: bool,
-        /// Reads the whole source even if it is incremental (so that deletions can apply).
+        /// Reads the whole source even if it is incremental (so that deletions can apply);
+        /// for a peer source, reads its feed from the start.
         #[arg(long)]
         full: bool,
+        /// This catalogue's public base URL: its IRI `{url}/catalog` lets peer harvests
+        /// recognise records that originated here.
+        #[arg(long, env = "LDTCAT_PUBLIC_URL")]
+        public_url: Option<String>,
         /// The folder of harvest configuration files.
         #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
         harvest_config: PathBuf,
@@ -210,8 +215,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             source,
             all,
             full,
+            public_url,
             harvest_config,
-        } => harvest_command(&cli.data_dir, &harvest_config, source.as_deref(), all, full),
+        } => harvest_command(
+            &cli.data_dir,
+            &harvest_config,
+            source.as_deref(),
+            all,
+            full,
+            public_url.as_deref(),
+        ),
         Command::Serve {
             bind,
             public_url,
@@ -251,6 +264,7 @@ fn harvest_command(
     source_id: Option<&str>,
     all: bool,
     full: bool,
+    public_url: Option<&str>,
 ) -> Result<ExitCode> {
     let sources = load_harvest_dir(harvest_config)?;
     let chosen: Vec<SourceConfig> = if all {
@@ -267,7 +281,11 @@ fn harvest_command(
         })?;
         vec![source.clone()]
     };
-    let catalog = Arc::new(Catalog::open(data_dir)?);
+    let mut catalog = Catalog::open(data_dir)?;
+    if let Some(url) = public_url {
+        catalog = catalog.with_catalogue_iri(format!("{}/catalog", url.trim_end_matches('/')));
+    }
+    let catalog = Arc::new(catalog);
     let fetcher = Fetcher::new(HostPolicy::for_urls(sources.iter().map(|s| &s.url)))?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
@@ -428,7 +446,19 @@ fn serve(
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let catalog = Arc::new(catalog);
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind}"))?;
+        let address = listener.local_addr()?;
+        let site = ldtcat_serve::SiteSettings {
+            title,
+            description: publication.description,
+            public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+            publisher_name: publication.publisher,
+            language: publication.language,
+            licence: publication.licence,
+        };
+        let catalog = Arc::new(catalog.with_catalogue_iri(site.catalogue_iri()));
         let service = HarvestService::new(
             catalog.clone(),
             harvest.sources,
@@ -436,10 +466,6 @@ fn serve(
         )
         .await?;
         let mut scheduler = service.start_scheduler().await?;
-        let listener = tokio::net::TcpListener::bind(bind)
-            .await
-            .with_context(|| format!("cannot listen on {bind}"))?;
-        let address = listener.local_addr()?;
         let limits = ldtcat_serve::SparqlLimits {
             timeout: std::time::Duration::from_secs(publication.sparql_timeout.max(1)),
             max_rows: publication.sparql_max_rows.max(1),
@@ -455,14 +481,7 @@ fn serve(
             store: catalog.store.clone(),
             index: catalog.index.clone(),
             rules: catalog.rules.clone(),
-            site: ldtcat_serve::SiteSettings {
-                title,
-                description: publication.description,
-                public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
-                publisher_name: publication.publisher,
-                language: publication.language,
-                licence: publication.licence,
-            },
+            site,
             harvest: Some(ldtcat_serve::HarvestAdmin {
                 control: Arc::new(ServiceControl(service.clone())),
                 admin_token: harvest.admin_token,

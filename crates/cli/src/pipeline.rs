@@ -5,11 +5,13 @@
 //! index always holds exactly what [`crate::catalog::Catalog::reindex`] would build. The
 //! index commits once per document (and every [`INDEX_COMMIT_EVERY`] changed records).
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use chrono::Utc;
 use ldtcat_index::IndexBatch;
 use ldtcat_model::{split_records, ModelError, ParseReport, RdfDocument, Record, RecordBuilder};
-use ldtcat_store::RecordWrite;
+use ldtcat_store::{Origin, RecordWrite, WithdrawOutcome};
 
 use crate::catalog::Catalog;
 
@@ -49,6 +51,7 @@ struct Writer<'c> {
     source_id: &'c str,
     source_url: &'c str,
     run_id: Option<&'c str>,
+    origins: Option<&'c HashMap<String, Origin>>,
     pending: Vec<Record>,
     changed_since_commit: u64,
 }
@@ -65,6 +68,7 @@ impl<'c> Writer<'c> {
                 record,
                 source_id: self.source_id,
                 source_url: self.source_url,
+                origin: self.origins.and_then(|origins| origins.get(&record.iri)),
             })
             .collect();
         let outcome = self
@@ -120,6 +124,7 @@ pub fn import_document(
     let run = DocumentRun {
         source_id,
         run_id: None,
+        origins: None,
     };
     import_document_of_run(catalog, document, &run, &mut |_| {}, on_progress)
 }
@@ -131,6 +136,10 @@ pub struct DocumentRun<'a> {
     pub source_id: &'a str,
     /// The harvest run (named in the provenance of what is written).
     pub run_id: Option<&'a str>,
+    /// Peer sources: the records to take from the document, by resource IRI, with where
+    /// each entered the federation. Records of the document not listed are skipped. None:
+    /// every record, entered here.
+    pub origins: Option<&'a HashMap<String, Origin>>,
 }
 
 /// As [`import_document`], for a harvest run: `on_record` sees the id of every record the
@@ -151,6 +160,7 @@ pub fn import_document_of_run(
         source_id,
         source_url: &document.name,
         run_id: run.run_id,
+        origins: run.origins,
         pending: Vec::with_capacity(STORE_BATCH),
         changed_since_commit: 0,
     };
@@ -168,6 +178,11 @@ pub fn import_document_of_run(
             return Ok(());
         }
         let record = builder.build(raw);
+        if let Some(origins) = run.origins {
+            if !origins.contains_key(&record.iri) {
+                return Ok(());
+            }
+        }
         on_record(&record.id);
         writer.pending.push(record);
         if writer.pending.len() >= STORE_BATCH {
@@ -195,4 +210,30 @@ pub fn import_document_of_run(
     report.parse = split.parse;
     report.containers = split.containers;
     Ok(report)
+}
+
+/// Withdraws `source_id` from the records `record_ids` (tombstoning those no other source
+/// delivers) and brings the index in line, in one store transaction and one index commit.
+pub fn withdraw_records(
+    catalog: &Catalog,
+    record_ids: &[String],
+    source_id: &str,
+) -> Result<WithdrawOutcome> {
+    catalog.mark_index_stale()?;
+    let outcome = catalog
+        .store
+        .withdraw_source(record_ids, source_id, Utc::now())?;
+    let mut batch = catalog.index.batch()?;
+    for id in &outcome.tombstoned {
+        batch.delete(id);
+    }
+    for id in &outcome.detached {
+        if let Some(record) = catalog.store.record(id)? {
+            batch.upsert(&record.summary())?;
+        }
+    }
+    batch.commit()?;
+    catalog.store.flush()?;
+    catalog.mark_index_fresh()?;
+    Ok(outcome)
 }

@@ -62,6 +62,9 @@ pub enum SourceKind {
     Ckan,
     /// A SPARQL endpoint, read with CONSTRUCT.
     Sparql,
+    /// Another ldtcat, read through its change feed (`url` is the feed, `…/feed`): the first
+    /// run from the start, later runs from the saved cursor, deletions included.
+    Peer,
 }
 
 impl SourceKind {
@@ -71,6 +74,7 @@ impl SourceKind {
             SourceKind::Dcat => "dcat",
             SourceKind::Ckan => "ckan",
             SourceKind::Sparql => "sparql",
+            SourceKind::Peer => "peer",
         }
     }
 }
@@ -269,12 +273,13 @@ fn validate(raw: RawSource, path: &Path, folder: &Path) -> Result<SourceConfig, 
         "dcat" => SourceKind::Dcat,
         "ckan" => SourceKind::Ckan,
         "sparql" => SourceKind::Sparql,
+        "peer" => SourceKind::Peer,
         other => {
             return Err(invalid(
                 path,
                 &raw.id,
                 "kind",
-                format!("unknown kind `{other}` (supported: dcat, ckan, sparql)"),
+                format!("unknown kind `{other}` (supported: dcat, ckan, sparql, peer)"),
             ));
         }
     };
@@ -541,7 +546,12 @@ mod tests {
         let kinds: Vec<SourceKind> = examples.iter().map(|s| s.kind).collect();
         assert_eq!(
             kinds,
-            [SourceKind::Ckan, SourceKind::Dcat, SourceKind::Sparql]
+            [
+                SourceKind::Ckan,
+                SourceKind::Dcat,
+                SourceKind::Peer,
+                SourceKind::Sparql
+            ]
         );
         assert!(examples.iter().all(|s| s.schedule.is_some()));
         let demo = load_harvest_dir(&root).expect("demo loads");

@@ -4,6 +4,7 @@ pub mod body;
 pub mod ckan;
 pub mod ckan_map;
 mod error;
+pub mod feed;
 pub mod fetch;
 pub mod hydra;
 pub mod page;
@@ -13,6 +14,7 @@ pub mod sparql;
 
 pub use body::PageBody;
 pub use error::HarvestError;
+pub use feed::{FeedMember, FeedMembers};
 pub use fetch::{FetchOutcome, Fetcher, Validators, USER_AGENT};
 pub use page::Page;
 pub use pager::{Pager, PagerEvent, PagerStart};

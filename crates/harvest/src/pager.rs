@@ -8,6 +8,7 @@ use ldtcat_config::{SourceConfig, SourceKind};
 use url::Url;
 
 use crate::ckan::CkanCursor;
+use crate::feed::{feed_members, FeedMembers};
 use crate::fetch::{FetchOutcome, Fetcher, RequestSettings, Validators};
 use crate::hydra::next_links;
 use crate::page::{choose_format, Page};
@@ -23,6 +24,13 @@ pub const RDF_ACCEPT: &str = "text/turtle, application/ld+json;q=0.9, applicatio
 pub enum PagerEvent {
     /// A page to read.
     Page(Page),
+    /// A page of a peer's change feed, with its members.
+    Feed {
+        /// The page (the records' descriptions).
+        page: Page,
+        /// Its members, in sequence order.
+        members: FeedMembers,
+    },
     /// The source answered `304 Not Modified` to a conditional request for its only page.
     NotModified,
     /// A page could not be fetched; `more` says whether paging goes on after it.
@@ -41,12 +49,22 @@ pub struct PagerStart {
     pub validators: Option<Validators>,
     /// Incremental sources: only what changed since then.
     pub modified_since: Option<DateTime<Utc>>,
+    /// Peer sources: the feed cursor to resume from (none: from the start).
+    pub feed_after: Option<u64>,
 }
 
 enum Cursor {
-    Dcat { next: Option<Url> },
+    Dcat {
+        next: Option<Url>,
+    },
     Ckan(CkanCursor),
     Sparql(SparqlCursor),
+    Feed {
+        feed: Url,
+        after: u64,
+        page_size: u64,
+        more: bool,
+    },
 }
 
 /// Pages of one source, one at a time.
@@ -81,7 +99,7 @@ impl Pager {
             (SourceKind::Sparql, None) => {
                 "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5".to_owned()
             }
-            (SourceKind::Dcat, None) => RDF_ACCEPT.to_owned(),
+            (SourceKind::Dcat | SourceKind::Peer, None) => RDF_ACCEPT.to_owned(),
         };
         let settings = RequestSettings {
             accept,
@@ -103,6 +121,12 @@ impl Pager {
                 source.options.query.as_deref(),
                 source.options.page_size,
             )),
+            SourceKind::Peer => Cursor::Feed {
+                feed: source.url.clone(),
+                after: start.feed_after.unwrap_or(0),
+                page_size: source.options.page_size,
+                more: true,
+            },
         };
         Ok(Pager {
             source: source.clone(),
@@ -138,6 +162,20 @@ impl Pager {
             Cursor::Dcat { next } => next.take(),
             Cursor::Ckan(cursor) => cursor.next_url(),
             Cursor::Sparql(cursor) => cursor.next_url(),
+            Cursor::Feed {
+                feed,
+                after,
+                page_size,
+                more,
+            } => more.then(|| {
+                with_query(
+                    feed,
+                    &[
+                        ("after", after.to_string()),
+                        ("page_size", page_size.to_string()),
+                    ],
+                )
+            }),
         };
         let Some(url) = url else {
             self.finished = true;
@@ -212,14 +250,52 @@ impl Pager {
                 self.rdf_page(fetched)
                     .map_or_else(|error| self.failed(error), PagerEvent::Page),
             ),
+            Cursor::Feed { .. } => Some(self.feed_page(fetched).await),
         }
+    }
+
+    /// A feed page: its members are read here, and the cursor moves past the last one.
+    async fn feed_page(&mut self, fetched: crate::fetch::Fetched) -> PagerEvent {
+        let page = match self.rdf_page(fetched) {
+            Ok(page) => page,
+            Err(error) => return self.failed(error),
+        };
+        let scanned = {
+            let page = page.clone();
+            tokio::task::spawn_blocking(move || feed_members(&page.document())).await
+        };
+        let members = match scanned {
+            Ok(members) => members,
+            Err(error) => {
+                return self.failed(HarvestError::Unexpected {
+                    url: page.url.to_string(),
+                    message: format!("feed scan failed: {error}"),
+                })
+            }
+        };
+        if let Some(error) = &members.error {
+            return self.failed(HarvestError::Unexpected {
+                url: page.url.to_string(),
+                message: format!("the feed page does not parse: {error}"),
+            });
+        }
+        if let Cursor::Feed { after, more, .. } = &mut self.cursor {
+            match members.members.last() {
+                Some(last) if last.sequence > *after => {
+                    *after = last.sequence;
+                    *more = members.more;
+                }
+                _ => *more = false,
+            }
+        }
+        PagerEvent::Feed { page, members }
     }
 
     fn failed(&mut self, error: HarvestError) -> PagerEvent {
         let more = match &mut self.cursor {
             Cursor::Dcat { .. } => false,
             Cursor::Ckan(cursor) => cursor.skip_failed_page(),
-            Cursor::Sparql(_) => false,
+            Cursor::Sparql(_) | Cursor::Feed { .. } => false,
         };
         if !more {
             self.finished = true;

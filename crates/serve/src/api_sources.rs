@@ -1,5 +1,6 @@
-//! `GET /api/sources`: every configured source with its schedule, its last runs (status,
-//! counts, pages, bytes) and their recent errors. The wire shapes live here only.
+//! `GET /api/sources`: every configured source with its schedule, what it contributes (live
+//! records it delivers), its feed cursor (peers), its last runs (status, counts, pages,
+//! bytes) and their recent errors. The wire shapes live here only.
 
 use std::sync::Arc;
 
@@ -33,6 +34,12 @@ struct SourceJson {
     schedule: Option<String>,
     next_run: Option<String>,
     running: bool,
+    /// Live records this source delivers.
+    records: u64,
+    /// Peer sources: the feed cursor reached (the next run reads the changes after it).
+    cursor: Option<String>,
+    /// When the last successful run ended.
+    last_success: Option<String>,
     runs: Vec<RunJson>,
 }
 
@@ -54,10 +61,35 @@ struct RunJson {
     notes: Vec<String>,
 }
 
-/// The sources and their last runs (store reads on the blocking pool).
+/// A source with what the store knows of it.
+pub(crate) struct SourceStatus {
+    /// The configured source.
+    pub(crate) source: SourceInfo,
+    /// Its last runs, newest first.
+    pub(crate) runs: Vec<HarvestRun>,
+    /// Live records it delivers.
+    pub(crate) records: u64,
+}
+
+impl SourceStatus {
+    /// The feed cursor of the newest run that has one.
+    pub(crate) fn cursor(&self) -> Option<&str> {
+        self.runs.iter().find_map(|run| run.cursor.as_deref())
+    }
+
+    /// When the last successful run ended.
+    pub(crate) fn last_success(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.runs
+            .iter()
+            .find(|run| run.status == ldtcat_store::RunStatus::Success)
+            .and_then(|run| run.ended_at)
+    }
+}
+
+/// The sources, their contributions and last runs (store reads on the blocking pool).
 pub(crate) async fn sources_with_runs(
     state: &AppState,
-) -> Result<Vec<(SourceInfo, Vec<HarvestRun>)>, crate::ServeError> {
+) -> Result<Vec<SourceStatus>, crate::ServeError> {
     let sources = state
         .harvest
         .as_ref()
@@ -68,7 +100,12 @@ pub(crate) async fn sources_with_runs(
         let mut out = Vec::with_capacity(sources.len());
         for source in sources {
             let runs = store.runs_of_source(&source.id, RUNS_PER_SOURCE)?;
-            out.push((source, runs));
+            let records = store.record_ids_of_source(&source.id)?.len() as u64;
+            out.push(SourceStatus {
+                source,
+                runs,
+                records,
+            });
         }
         Ok::<_, ldtcat_store::StoreError>(out)
     })
@@ -83,16 +120,19 @@ pub(crate) async fn sources(
     Ok(Json(SourcesResponse {
         sources: listed
             .into_iter()
-            .map(|(source, runs)| SourceJson {
-                id: source.id,
-                title: source.title,
-                kind: source.kind,
-                url: source.url,
-                enabled: source.enabled,
-                schedule: source.schedule,
-                next_run: source.next_run.map(|t| t.to_rfc3339()),
-                running: source.running,
-                runs: runs.iter().map(run_json).collect(),
+            .map(|status| SourceJson {
+                records: status.records,
+                cursor: status.cursor().map(str::to_owned),
+                last_success: status.last_success().map(|t| t.to_rfc3339()),
+                runs: status.runs.iter().map(run_json).collect(),
+                id: status.source.id,
+                title: status.source.title,
+                kind: status.source.kind,
+                url: status.source.url,
+                enabled: status.source.enabled,
+                schedule: status.source.schedule,
+                next_run: status.source.next_run.map(|t| t.to_rfc3339()),
+                running: status.source.running,
             })
             .collect(),
     }))

@@ -41,6 +41,12 @@ impl Default for SiteSettings {
 }
 
 impl SiteSettings {
+    /// This catalogue's IRI, `{public_base_url}/catalog`: the subject of `/catalog`, and the
+    /// origin that records entering the federation here carry to peers.
+    pub fn catalogue_iri(&self) -> String {
+        self.absolute_url("/catalog")
+    }
+
     /// The absolute URL of a path on this site (`path` starts with `/`).
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{path}", self.public_base_url.trim_end_matches('/'))

@@ -1,6 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod error;
+mod federation;
+mod feed;
+#[cfg(test)]
+mod feed_tests;
 mod read;
 mod runs;
 pub mod terms;
@@ -8,12 +12,15 @@ mod tombstone;
 mod write;
 
 pub use error::StoreError;
+pub use federation::Origin;
+pub use feed::{FeedEntry, BUCKET_SIZE};
 pub use read::{Provenance, StoreStats, StoredRecord};
 pub use runs::{run_iri, HarvestRun, RunStatus, MAX_STORED_MESSAGES};
 pub use tombstone::{Tombstone, WithdrawOutcome};
 pub use write::{RecordWrite, WriteOutcome};
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use oxigraph::store::Store;
 
@@ -21,6 +28,8 @@ use oxigraph::store::Store;
 #[derive(Clone)]
 pub struct CatalogStore {
     store: Store,
+    /// Serialises the transactions that give out feed sequence numbers.
+    sequence_lock: Arc<Mutex<()>>,
 }
 
 impl CatalogStore {
@@ -30,14 +39,30 @@ impl CatalogStore {
             path: data_dir.display().to_string(),
             source,
         })?;
-        Ok(Self { store })
+        let store = Self::wrap(store);
+        store.ensure_feed_sequences(chrono::Utc::now())?;
+        Ok(store)
+    }
+
+    fn wrap(store: Store) -> Self {
+        Self {
+            store,
+            sequence_lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Held while a transaction gives out feed sequence numbers.
+    pub(crate) fn sequence_guard(&self) -> MutexGuard<'_, ()> {
+        self.sequence_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// An in-memory store, for tests.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Ok(Self {
-            store: Store::new().map_err(StoreError::Storage)?,
-        })
+        let store = Self::wrap(Store::new().map_err(StoreError::Storage)?);
+        store.ensure_feed_sequences(chrono::Utc::now())?;
+        Ok(store)
     }
 
     /// The underlying Oxigraph store, for SPARQL evaluation.

@@ -9,6 +9,7 @@ use oxigraph::model::{
 };
 use oxigraph::store::{StorageError, Store};
 
+use crate::federation::{read_origin, Origin};
 use crate::terms::{catalog_graph, iri, ldt, record_id_of, record_node};
 use crate::{CatalogStore, StoreError};
 
@@ -25,6 +26,8 @@ pub struct Provenance {
     pub last_seen: Option<DateTime<Utc>>,
     /// The canonical hash of this source's description.
     pub hash: String,
+    /// Where this source's copy entered the federation (none: it entered here).
+    pub origin: Option<Origin>,
 }
 
 /// A record as stored: its CatalogRecord and (when asked for) its statements.
@@ -52,6 +55,8 @@ pub struct StoredRecord {
     pub deleted_at: Option<DateTime<Utc>>,
     /// One entry per delivering source, by source id.
     pub provenance: Vec<Provenance>,
+    /// Where the stored description entered the federation (none: it entered here).
+    pub origin: Option<Origin>,
     /// The description's statements (empty when only the metadata was read).
     pub triples: Vec<Triple>,
 }
@@ -207,6 +212,7 @@ impl CatalogStore {
                     first_seen: get("firstSeen").and_then(time),
                     last_seen: get("lastSeen").and_then(time),
                     hash: get("contentHash").map(literal_text).unwrap_or_default(),
+                    origin: read_origin(&p),
                 });
             }
         }
@@ -229,6 +235,7 @@ impl CatalogStore {
                 .unwrap_or_default(),
             deleted_at: one(ldt("deletedAt")).and_then(time),
             provenance,
+            origin: read_origin(&props),
             triples: Vec::new(),
         }))
     }

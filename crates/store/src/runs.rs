@@ -87,6 +87,9 @@ pub struct HarvestRun {
     pub etag: Option<String>,
     /// Its `Last-Modified`.
     pub last_modified: Option<String>,
+    /// Peer sources: the feed cursor reached (the sequence number of the last change read
+    /// and applied), saved after every page so that the next run resumes from it.
+    pub cursor: Option<String>,
 }
 
 impl HarvestRun {
@@ -110,6 +113,7 @@ impl HarvestRun {
             notes: Vec::new(),
             etag: None,
             last_modified: None,
+            cursor: None,
         }
     }
 
@@ -188,6 +192,9 @@ impl CatalogStore {
         }
         if let Some(date) = &run.last_modified {
             statements.push((ldt("lastModified"), text(date)));
+        }
+        if let Some(cursor) = &run.cursor {
+            statements.push((ldt("feedCursor"), text(cursor)));
         }
         for (n, error) in run.errors.iter().enumerate() {
             statements.push((ldt("runError"), text(&format!("{n:04} {error}"))));
@@ -332,6 +339,7 @@ impl CatalogStore {
             notes: messages("runNote"),
             etag: value(ldt("etag")),
             last_modified: value(ldt("lastModified")),
+            cursor: value(ldt("feedCursor")),
         }))
     }
 }

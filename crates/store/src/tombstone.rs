@@ -17,6 +17,8 @@ use oxigraph::model::{
 };
 use oxigraph::store::Transaction;
 
+use crate::federation::{hops_of, origin_statements, read_origin};
+use crate::feed::{read_sequence, stamp, SequenceCounter};
 use crate::read::properties;
 use crate::terms::{catalog_graph, datetime_literal, iri, ldt, record_id_of, record_node};
 use crate::write::remove_subject;
@@ -110,8 +112,10 @@ impl CatalogStore {
 
     /// Withdraws `source_id` from each record of `record_ids`, in one transaction: a record
     /// another source still delivers only loses this source's provenance (and, if this
-    /// source had precedence, passes it to the remaining source first in id order); a record
-    /// no other source delivers becomes a tombstone.
+    /// source had precedence, passes it to the remaining source with the fewest hops from the
+    /// origin, then first in id order, whose origin the CatalogRecord takes); a record no other
+    /// source delivers becomes a tombstone. Records this source does not deliver are left
+    /// alone. Tombstones and changes of precedence get a feed sequence number.
     pub fn withdraw_source(
         &self,
         record_ids: &[String],
@@ -119,7 +123,9 @@ impl CatalogStore {
         now: DateTime<Utc>,
     ) -> Result<WithdrawOutcome, StoreError> {
         let mut outcome = WithdrawOutcome::default();
+        let _guard = self.sequence_guard();
         let mut transaction = self.oxigraph().start_transaction()?;
+        let mut counter = SequenceCounter::read(&transaction)?;
         for record_id in record_ids {
             let node = record_node(record_id);
             let graph = catalog_graph();
@@ -144,18 +150,38 @@ impl CatalogStore {
                 }
             }
             sources.sort();
-            let remaining: Vec<&(String, NamedNode)> =
-                sources.iter().filter(|(id, _)| id != source_id).collect();
-            if remaining.is_empty() {
-                let all: Vec<String> = sources.iter().map(|(id, _)| id.clone()).collect();
-                write_tombstone(&mut transaction, record_id, &props, &sources, &all, now)?;
-                outcome.tombstoned.push(record_id.clone());
-                continue;
-            }
             let Some((_, withdrawn)) = sources.iter().find(|(id, _)| id == source_id) else {
                 continue;
             };
-            remove_subject(&mut transaction, withdrawn, &graph)?;
+            let mut remaining: Vec<(u64, &String, &NamedNode)> = Vec::new();
+            for (id, provenance) in sources.iter().filter(|(id, _)| id != source_id) {
+                let provenance_props = properties(transaction.quads_for_pattern(
+                    Some(provenance.as_ref().into()),
+                    None,
+                    None,
+                    Some(graph.as_ref()),
+                ))?;
+                let hops = hops_of(read_origin(&provenance_props).as_ref());
+                remaining.push((hops, id, provenance));
+            }
+            remaining.sort();
+            if remaining.is_empty() {
+                let previous = read_sequence(&transaction, record_id)?;
+                let all: Vec<String> = sources.iter().map(|(id, _)| id.clone()).collect();
+                write_tombstone(&mut transaction, record_id, &props, &sources, &all, now)?;
+                stamp(
+                    &mut transaction,
+                    &mut counter,
+                    record_id,
+                    &GraphName::DefaultGraph,
+                    previous,
+                    now,
+                )?;
+                outcome.tombstoned.push(record_id.clone());
+                continue;
+            }
+            let withdrawn = withdrawn.clone();
+            remove_subject(&mut transaction, &withdrawn, &graph)?;
             transaction.remove(&Quad::new(
                 node.clone(),
                 ldt("provenance"),
@@ -168,29 +194,23 @@ impl CatalogStore {
                 .map(literal_value)
                 .unwrap_or_default();
             if primary == source_id {
-                if let Some((next, _)) = remaining.first() {
-                    for value in props
-                        .get(ldt("primarySource").as_str())
-                        .into_iter()
-                        .flatten()
-                    {
-                        transaction.remove(&Quad::new(
-                            node.clone(),
-                            ldt("primarySource"),
-                            value.clone(),
-                            graph.clone(),
-                        ));
-                    }
-                    transaction.insert(&Quad::new(
-                        node.clone(),
-                        ldt("primarySource"),
-                        Literal::new_simple_literal(next),
-                        graph.clone(),
-                    ));
+                if let Some((_, next, next_provenance)) = remaining.first() {
+                    let next_provenance = (*next_provenance).clone();
+                    let previous = read_sequence(&transaction, record_id)?;
+                    pass_precedence(&mut transaction, &props, &node, next, &next_provenance)?;
+                    stamp(
+                        &mut transaction,
+                        &mut counter,
+                        record_id,
+                        &graph,
+                        previous,
+                        now,
+                    )?;
                 }
             }
             outcome.detached.push(record_id.clone());
         }
+        counter.save(&mut transaction)?;
         transaction.commit()?;
         Ok(outcome)
     }
@@ -271,6 +291,46 @@ impl CatalogStore {
             last_content: one(ldt("lastContent")),
         }))
     }
+}
+
+/// Gives precedence to `next`: the CatalogRecord's `ldt:primarySource` and origin become
+/// that source's. The stored description stays until that source delivers its own.
+fn pass_precedence(
+    transaction: &mut Transaction<'_>,
+    props: &std::collections::BTreeMap<String, Vec<Term>>,
+    node: &NamedNode,
+    next: &str,
+    next_provenance: &NamedNode,
+) -> Result<(), StoreError> {
+    let graph = catalog_graph();
+    for local in ["primarySource", "originCatalogue", "hops", "path"] {
+        for value in props.get(ldt(local).as_str()).into_iter().flatten() {
+            transaction.remove(&Quad::new(
+                node.clone(),
+                ldt(local),
+                value.clone(),
+                graph.clone(),
+            ));
+        }
+    }
+    transaction.insert(&Quad::new(
+        node.clone(),
+        ldt("primarySource"),
+        Literal::new_simple_literal(next),
+        graph.clone(),
+    ));
+    let next_props = properties(transaction.quads_for_pattern(
+        Some(next_provenance.as_ref().into()),
+        None,
+        None,
+        Some(graph.as_ref()),
+    ))?;
+    if let Some(origin) = read_origin(&next_props) {
+        for (predicate, object) in origin_statements(&origin) {
+            transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+        }
+    }
+    Ok(())
 }
 
 fn write_tombstone(

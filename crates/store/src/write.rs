@@ -7,6 +7,8 @@ use ldtcat_vocab::ns;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNodeRef, Quad, Term};
 use oxigraph::store::Transaction;
 
+use crate::federation::{hops_of, origin_statements, read_origin, Origin};
+use crate::feed::{read_sequence, stamp, SequenceCounter};
 use crate::read::properties;
 use crate::runs::run_iri;
 use crate::terms::{
@@ -24,6 +26,8 @@ pub struct RecordWrite<'a> {
     pub source_id: &'a str,
     /// The file or page URL it came from.
     pub source_url: &'a str,
+    /// Where it entered the federation, when it came from a peer (none: it entered here).
+    pub origin: Option<&'a Origin>,
 }
 
 /// What a batch did.
@@ -47,6 +51,10 @@ struct Existing {
     issued: Option<Term>,
     source_hash: Option<String>,
     source_first_seen: Option<Term>,
+    /// The hop count of the stored description (0: it entered here).
+    primary_hops: u64,
+    /// The origin this source delivered last time.
+    source_origin: Option<Origin>,
 }
 
 enum Action {
@@ -76,7 +84,9 @@ impl CatalogStore {
         now: DateTime<Utc>,
     ) -> Result<WriteOutcome, StoreError> {
         let mut outcome = WriteOutcome::default();
+        let _guard = self.sequence_guard();
         let mut transaction = self.oxigraph().start_transaction()?;
+        let mut counter = SequenceCounter::read(&transaction)?;
         for write in batch {
             let existing = read_existing(&transaction, write)?;
             let action = decide(existing.as_ref(), write);
@@ -95,21 +105,39 @@ impl CatalogStore {
             let issued = existing.as_ref().and_then(|e| e.issued.clone());
             let first_seen = existing.as_ref().and_then(|e| e.source_first_seen.clone());
             if matches!(action, Action::Insert | Action::Replace) {
+                let previous = read_sequence(&transaction, &write.record.id)?;
                 replace_description(&mut transaction, write, issued, now)?;
+                let graph = catalog_graph();
+                stamp(
+                    &mut transaction,
+                    &mut counter,
+                    &write.record.id,
+                    &graph,
+                    previous,
+                    now,
+                )?;
             }
             replace_provenance(&mut transaction, write, run_id, first_seen, now)?;
         }
+        counter.save(&mut transaction)?;
         transaction.commit()?;
         Ok(outcome)
     }
 }
 
+/// Precedence: the description with the fewest hops from its origin is stored; among equal
+/// hop counts the source that has precedence keeps it (no churn between disagreeing sources).
 fn decide(existing: Option<&Existing>, write: &RecordWrite<'_>) -> Action {
     let Some(existing) = existing else {
         return Action::Insert;
     };
-    let same_as_source = existing.source_hash.as_deref() == Some(write.record.hash.as_str());
+    let same_origin = existing.source_origin.as_ref() == write.origin;
+    let same_as_source =
+        existing.source_hash.as_deref() == Some(write.record.hash.as_str()) && same_origin;
     if existing.deleted {
+        return Action::Replace;
+    }
+    if existing.primary_source != write.source_id && hops_of(write.origin) < existing.primary_hops {
         return Action::Replace;
     }
     if existing.primary_source == write.source_id {
@@ -170,6 +198,8 @@ fn read_existing(
             other => other.to_string(),
         }),
         source_first_seen: source_value("firstSeen"),
+        primary_hops: hops_of(read_origin(&props).as_ref()),
+        source_origin: read_origin(&source_props),
     }))
 }
 
@@ -248,7 +278,8 @@ fn replace_description(
             Literal::new_simple_literal(write.source_id).into(),
         ),
     ];
-    for (predicate, object) in statements {
+    let origin = write.origin.map(origin_statements).unwrap_or_default();
+    for (predicate, object) in statements.into_iter().chain(origin) {
         transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
     }
     for link in provenance_links {
@@ -291,6 +322,9 @@ fn replace_provenance(
             Literal::new_simple_literal(&write.record.hash).into(),
         ),
     ];
+    if let Some(origin) = write.origin {
+        statements.extend(origin_statements(origin));
+    }
     if let Some(run_id) = run_id {
         statements.push((
             ldt("harvestRun"),

@@ -34,6 +34,12 @@ pub const SCHEMA: &str = "http://schema.org/";
 pub const HYDRA: &str = "http://www.w3.org/ns/hydra/core#";
 /// The ldtcat vocabulary.
 pub const LDT: &str = "https://w3id.org/ldtcat#";
+/// Linked Data Event Streams.
+pub const LDES: &str = "https://w3id.org/ldes#";
+/// TREE (the paging of event streams).
+pub const TREE: &str = "https://w3id.org/tree#";
+/// Activity Streams 2.0 (`as:Update`, `as:Delete` on feed members).
+pub const ACTIVITY_STREAMS: &str = "https://www.w3.org/ns/activitystreams#";
 /// The ldtcat kind concepts (`ldtk:dataset`, ...).
 pub const LDT_KIND: &str = "https://w3id.org/ldtcat/kind/";
 /// The ldtcat classification rules.

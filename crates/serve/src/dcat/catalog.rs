@@ -84,6 +84,7 @@ pub(crate) async fn catalog(
     })
     .await?;
     let store = state.store.clone();
+    let catalogue_iri = state.site.catalogue_iri();
     let hits: Vec<(String, String)> = results
         .hits
         .iter()
@@ -92,7 +93,8 @@ pub(crate) async fn catalog(
     let records = blocking(move || -> Result<Vec<PageRecord>, ServeError> {
         let mut records = Vec::with_capacity(hits.len());
         for (id, iri) in hits {
-            if let Some(triples) = record_document(&store, &id)? {
+            if let Some(mut triples) = record_document(&store, &id)? {
+                add_local_origin(&mut triples, &id, &catalogue_iri);
                 records.push(PageRecord { id, iri, triples });
             }
         }
@@ -109,6 +111,25 @@ pub(crate) async fn catalog(
     };
     let triples = page.triples(&records);
     Ok(rdf_response(syntax, &triples, &[])?)
+}
+
+/// A record that entered the federation here gets this catalogue as its origin, 0 hops
+/// (records from peers carry theirs in the store).
+pub(crate) fn add_local_origin(triples: &mut Vec<Triple>, record_id: &str, catalogue_iri: &str) {
+    let record = node(format!("urn:ldtcat:record:{record_id}"));
+    let origin = at(ns::LDT, "originCatalogue");
+    if triples
+        .iter()
+        .any(|t| t.predicate == origin && t.subject.to_string() == record.to_string())
+    {
+        return;
+    }
+    triples.push(Triple::new(record.clone(), origin, node(catalogue_iri)));
+    triples.push(Triple::new(
+        record,
+        at(ns::LDT, "hops"),
+        Literal::from(0_u64),
+    ));
 }
 
 /// The `after` cursor: the last record id of the previous page (ids are hex digits).

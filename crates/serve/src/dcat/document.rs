@@ -91,7 +91,7 @@ impl RdfSyntax {
     }
 }
 
-const PREFIXES: [(&str, &str); 12] = [
+const PREFIXES: [(&str, &str); 16] = [
     ("dcat", ns::DCAT),
     ("dct", ns::DCT),
     ("foaf", ns::FOAF),
@@ -104,6 +104,10 @@ const PREFIXES: [(&str, &str); 12] = [
     ("skos", "http://www.w3.org/2004/02/skos/core#"),
     ("it6", "http://data.europa.eu/it6/"),
     ("prov", "http://www.w3.org/ns/prov#"),
+    ("ldes", ns::LDES),
+    ("tree", ns::TREE),
+    ("as", ns::ACTIVITY_STREAMS),
+    ("ldtkind", ns::LDT_KIND),
 ];
 
 /// Triples written in `syntax` (with prefixes where the syntax has them), as a response.

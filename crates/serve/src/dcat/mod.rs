@@ -9,10 +9,18 @@
 //! - `/resources/{id}` in an RDF syntax: the record's statements as harvested (resource IRI
 //!   kept, nothing dropped) and its `dcat:CatalogRecord` naming the sources.
 //!
+//! - `/feed`: the change feed, a Linked Data Event Stream (see the `feed` module).
+//!
+//! Every CatalogRecord published names where the record entered the federation
+//! (`ldt:originCatalogue`) and how many harvests away that is (`ldt:hops`); records that
+//! entered here name this catalogue, 0 hops.
+//!
 //! Links are absolute, built from the configured public base URL.
 
 mod catalog;
 mod document;
+mod feed;
 
 pub(crate) use catalog::catalog;
 pub(crate) use document::{alternate_links, rdf_response, record_document, RdfSyntax};
+pub(crate) use feed::feed;

@@ -38,6 +38,8 @@ struct ProvenanceView {
     hash: String,
     short_hash: String,
     primary: bool,
+    /// `origin catalogue, n hop(s)` for copies read from peers; empty for local sources.
+    origin: String,
 }
 
 /// A date with its machine-readable form.
@@ -61,6 +63,10 @@ struct RecordPage {
     rule_iri: Value,
     statements: Statements,
     provenance: Vec<ProvenanceView>,
+    /// Where the stored description entered the federation.
+    origin: Value,
+    /// How it reached this catalogue: hop count and the catalogues on the way.
+    path: String,
     dates: Vec<DateView>,
     /// The RDF versions of the page: (absolute URL, media type).
     alternates: Vec<(String, &'static str)>,
@@ -264,6 +270,20 @@ fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
             .iter()
             .map(|p| provenance_view(p, &record.primary_source))
             .collect(),
+        origin: iri_value(
+            &record
+                .origin
+                .as_ref()
+                .map_or_else(|| state.site.catalogue_iri(), |o| o.catalogue.clone()),
+        ),
+        path: match &record.origin {
+            None => "entered the federation here (0 hops)".to_owned(),
+            Some(origin) => format!(
+                "{} hop(s): {} → this catalogue",
+                origin.hops(),
+                origin.path.join(" → ")
+            ),
+        },
         dates,
         title,
         has_requirements: false,
@@ -292,6 +312,11 @@ fn provenance_view(provenance: &Provenance, primary_source: &str) -> ProvenanceV
         short_hash: provenance.hash.chars().take(12).collect(),
         hash: provenance.hash.clone(),
         primary: provenance.source_id == primary_source,
+        origin: provenance
+            .origin
+            .as_ref()
+            .map(|o| format!("{}, {} hop(s)", o.catalogue, o.hops()))
+            .unwrap_or_default(),
     }
 }
 

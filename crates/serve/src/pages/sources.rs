@@ -1,4 +1,5 @@
-//! `/sources`: each harvested source with its schedule, its last runs and their errors.
+//! `/sources`: each harvested source with its schedule, what it contributes, how fresh it is
+//! (last successful run, and the feed cursor for peers), its last runs and their errors.
 
 use std::sync::Arc;
 
@@ -8,9 +9,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ldtcat_store::HarvestRun;
 
-use crate::api_sources::{sources_with_runs, ERRORS_PER_RUN};
+use crate::api_sources::{sources_with_runs, SourceStatus, ERRORS_PER_RUN};
 use crate::error::ServeError;
-use crate::harvest_admin::SourceInfo;
 use crate::html::{render_page, respond, Layout};
 use crate::state::AppState;
 
@@ -32,6 +32,12 @@ struct SourceView {
     schedule: String,
     next_run: String,
     running: bool,
+    /// Live records this source delivers.
+    records: u64,
+    /// The last successful run's end, or `never`.
+    last_success: String,
+    /// Peer sources: the feed cursor.
+    cursor: Option<String>,
     runs: Vec<RunView>,
 }
 
@@ -71,8 +77,19 @@ fn run_view(run: &HarvestRun) -> RunView {
     }
 }
 
-fn source_view(source: SourceInfo, runs: &[HarvestRun]) -> SourceView {
+fn source_view(status: SourceStatus) -> SourceView {
+    let records = status.records;
+    let last_success = status
+        .last_success()
+        .map(time)
+        .unwrap_or_else(|| "never".to_owned());
+    let cursor = status.cursor().map(str::to_owned);
+    let runs = status.runs;
+    let source = status.source;
     SourceView {
+        records,
+        last_success,
+        cursor,
         id: source.id,
         title: source.title,
         kind: source.kind,
@@ -89,10 +106,7 @@ async fn sources_page(state: &AppState) -> Result<Response, ServeError> {
     let listed = sources_with_runs(state).await?;
     let page = SourcesPage {
         layout: Layout::new(&state.site, "Sources"),
-        sources: listed
-            .into_iter()
-            .map(|(source, runs)| source_view(source, &runs))
-            .collect(),
+        sources: listed.into_iter().map(source_view).collect(),
     };
     render_page(StatusCode::OK, &page)
 }

@@ -128,6 +128,7 @@ impl Fixture {
                 record,
                 source_id: SOURCE_ID,
                 source_url: SOURCE_URL,
+                origin: None,
             })
             .collect();
         let now = Utc

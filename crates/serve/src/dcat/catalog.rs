@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::{OriginalUri, RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use ldtcat_index::SortOrder;
 use ldtcat_vocab::ns;
@@ -38,23 +38,7 @@ pub(crate) async fn catalog(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let path = uri.path().to_owned();
-    let syntax = match path
-        .strip_prefix("/catalog")
-        .and_then(|rest| rest.strip_prefix('.'))
-    {
-        Some(extension) => RdfSyntax::from_extension(extension)
-            .ok_or_else(|| ServeError::NoRoute { path: path.clone() })?,
-        None => {
-            let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-            RdfSyntax::negotiate(accept).ok_or_else(|| ServeError::NotAcceptable {
-                offered: RdfSyntax::ALL
-                    .iter()
-                    .map(|s| s.media_type())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?
-        }
-    };
+    let syntax = RdfSyntax::for_request(&path, "/catalog", &headers)?;
     let mut params = SearchParams::from_query(raw.as_deref())?;
     params.page_size = requested_page_size(raw.as_deref());
     params.sort = SortOrder::Id;

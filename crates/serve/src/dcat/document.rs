@@ -1,7 +1,7 @@
 //! RDF documents: choosing the syntax (extension, `format`, or `Accept`), writing triples with
 //! the usual prefixes, and a record's published document.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ldtcat_store::CatalogStore;
 use ldtcat_vocab::ns;
@@ -88,6 +88,35 @@ impl RdfSyntax {
             6 => RdfSyntax::RdfXml,
             _ => RdfSyntax::NTriples,
         })
+    }
+
+    /// The syntax of a request to `{route}` or `{route}.{extension}`: the extension's, else
+    /// the one `Accept` prefers; an unknown extension is a 404, no acceptable syntax a 406.
+    pub fn for_request(
+        path: &str,
+        route: &str,
+        headers: &HeaderMap,
+    ) -> Result<RdfSyntax, ServeError> {
+        match path
+            .strip_prefix(route)
+            .and_then(|rest| rest.strip_prefix('.'))
+        {
+            Some(extension) => {
+                RdfSyntax::from_extension(extension).ok_or_else(|| ServeError::NoRoute {
+                    path: path.to_owned(),
+                })
+            }
+            None => {
+                let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+                RdfSyntax::negotiate(accept).ok_or_else(|| ServeError::NotAcceptable {
+                    offered: RdfSyntax::ALL
+                        .iter()
+                        .map(|s| s.media_type())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+            }
+        }
     }
 }
 

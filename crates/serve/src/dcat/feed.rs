@@ -125,20 +125,7 @@ pub(crate) async fn feed(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let path = uri.path().to_owned();
-    let syntax = match path.strip_prefix("/feed").and_then(|r| r.strip_prefix('.')) {
-        Some(extension) => RdfSyntax::from_extension(extension)
-            .ok_or_else(|| ServeError::NoRoute { path: path.clone() })?,
-        None => {
-            let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-            RdfSyntax::negotiate(accept).ok_or_else(|| ServeError::NotAcceptable {
-                offered: RdfSyntax::ALL
-                    .iter()
-                    .map(|s| s.media_type())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?
-        }
-    };
+    let syntax = RdfSyntax::for_request(&path, "/feed", &headers)?;
     let query = read_query(raw.as_deref())?;
     let store = state.store.clone();
     let (after, limit) = (query.after, query.page_size);

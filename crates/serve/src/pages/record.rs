@@ -200,9 +200,9 @@ async fn record_page(
     if let Some(deleted_at) = record.deleted_at {
         return Err(ServeError::RecordGone { id, deleted_at });
     }
-    let has_requirements = !requirements_of(&record.iri, &record.triples).is_empty();
     let (store, index) = (state.store.clone(), Arc::clone(&state.index));
-    let (record, profiles, assessment) = blocking(move || {
+    let (record, has_requirements, profiles, assessment) = blocking(move || {
+        let has_requirements = !requirements_of(&record.iri, &record.triples).is_empty();
         let profiles = if has_requirements {
             profile_options(&index, profile_key.as_deref())?
         } else {
@@ -215,7 +215,7 @@ async fn record_page(
             }
             None => None,
         };
-        Ok::<_, ServeError>((record, profiles, assessment))
+        Ok::<_, ServeError>((record, has_requirements, profiles, assessment))
     })
     .await?;
     let mut page = record_view(state, record);

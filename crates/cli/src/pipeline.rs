@@ -5,11 +5,12 @@
 //! index always holds exactly what [`crate::catalog::Catalog::reindex`] would build. The
 //! index commits once per document (and every [`INDEX_COMMIT_EVERY`] changed records).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use chrono::Utc;
 use ldtcat_index::IndexBatch;
+use ldtcat_model::extract::{summarize, RecordFacts};
 use ldtcat_model::{split_records, ModelError, ParseReport, RdfDocument, Record, RecordBuilder};
 use ldtcat_store::{Origin, RecordWrite, WithdrawOutcome};
 
@@ -76,11 +77,11 @@ impl<'c> Writer<'c> {
             .store
             .write_records_of_run(&writes, self.run_id, Utc::now())?;
         drop(writes);
-        self.pending.clear();
         report.added += outcome.added;
         report.updated += outcome.updated;
         report.unchanged += outcome.unchanged;
         if outcome.changed_ids.is_empty() {
+            self.pending.clear();
             return Ok(());
         }
         let batch = match &mut self.index_batch {
@@ -90,11 +91,32 @@ impl<'c> Writer<'c> {
                 self.index_batch.insert(self.catalog.index.batch()?)
             }
         };
-        for id in &outcome.changed_ids {
+        // A bulk-loaded record is stored exactly as delivered: summarise it from memory.
+        let fresh: HashSet<&str> = outcome.fresh_ids.iter().map(String::as_str).collect();
+        let sources = [self.source_id.to_owned()];
+        for record in self
+            .pending
+            .iter()
+            .filter(|r| fresh.contains(r.id.as_str()))
+        {
+            let facts = RecordFacts {
+                id: &record.id,
+                iri: &record.iri,
+                kind: record.kind,
+                sources: &sources,
+            };
+            batch.upsert(&summarize(&facts, &record.triples))?;
+        }
+        for id in outcome
+            .changed_ids
+            .iter()
+            .filter(|id| !fresh.contains(id.as_str()))
+        {
             if let Some(record) = self.catalog.store.record(id)? {
                 batch.upsert(&record.summary())?;
             }
         }
+        self.pending.clear();
         self.changed_since_commit += outcome.changed_ids.len() as u64;
         if self.changed_since_commit >= INDEX_COMMIT_EVERY {
             self.commit_index()?;

@@ -97,16 +97,18 @@ impl SequenceCounter {
             stored,
         };
         for quad in &counter.stored {
+            // A bulk write adds its counter beside the old one, which the next transaction
+            // removes: after a crash in between, the larger value is the right one.
             if quad.predicate == ldt("lastSequence") {
-                counter.last = term_u64(&quad.object).unwrap_or(0);
+                counter.last = counter.last.max(term_u64(&quad.object).unwrap_or(0));
             } else if quad.predicate == ldt("lastChangedAt") {
-                counter.last_changed_at = term_time(&quad.object);
+                counter.last_changed_at = counter.last_changed_at.max(term_time(&quad.object));
             }
         }
         Ok(counter)
     }
 
-    fn next(&mut self, now: DateTime<Utc>) -> (u64, DateTime<Utc>) {
+    pub(crate) fn next(&mut self, now: DateTime<Utc>) -> (u64, DateTime<Utc>) {
         self.last += 1;
         let at = match self.last_changed_at {
             Some(last) if last > now => last,
@@ -121,22 +123,30 @@ impl SequenceCounter {
         for quad in &self.stored {
             transaction.remove(quad);
         }
+        for quad in self.quads() {
+            transaction.insert(&quad);
+        }
+        Ok(())
+    }
+
+    /// The counter's statements as they stand.
+    pub(crate) fn quads(&self) -> Vec<Quad> {
         let node = NamedNode::new_unchecked(FEED_NODE);
-        transaction.insert(&Quad::new(
+        let mut quads = vec![Quad::new(
             node.clone(),
             ldt("lastSequence"),
             integer(self.last),
             GraphName::DefaultGraph,
-        ));
+        )];
         if let Some(at) = self.last_changed_at {
-            transaction.insert(&Quad::new(
+            quads.push(Quad::new(
                 node,
                 ldt("lastChangedAt"),
                 time_literal(at),
                 GraphName::DefaultGraph,
             ));
         }
-        Ok(())
+        quads
     }
 }
 
@@ -207,25 +217,41 @@ pub(crate) fn stamp(
         }
     }
     let (sequence, at) = counter.next(now);
-    transaction.insert(&Quad::new(
-        node.clone(),
-        ldt("sequence"),
-        integer(sequence),
-        graph.clone(),
-    ));
-    transaction.insert(&Quad::new(
-        node.clone(),
-        ldt("changedAt"),
-        time_literal(at),
-        graph.clone(),
-    ));
-    transaction.insert(&Quad::new(
-        bucket_node(sequence),
-        ldt("feedMember"),
-        node,
-        GraphName::DefaultGraph,
-    ));
+    for quad in stamp_quads(record_id, graph, sequence, at) {
+        transaction.insert(&quad);
+    }
     Ok(sequence)
+}
+
+/// The statements of a record's stamp: its sequence number and change time (in `graph`) and
+/// its membership of the sequence number's bucket.
+pub(crate) fn stamp_quads(
+    record_id: &str,
+    graph: &GraphName,
+    sequence: u64,
+    at: DateTime<Utc>,
+) -> [Quad; 3] {
+    let node = record_node(record_id);
+    [
+        Quad::new(
+            node.clone(),
+            ldt("sequence"),
+            integer(sequence),
+            graph.clone(),
+        ),
+        Quad::new(
+            node.clone(),
+            ldt("changedAt"),
+            time_literal(at),
+            graph.clone(),
+        ),
+        Quad::new(
+            bucket_node(sequence),
+            ldt("feedMember"),
+            node,
+            GraphName::DefaultGraph,
+        ),
+    ]
 }
 
 impl CatalogStore {

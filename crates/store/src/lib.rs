@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+mod bulk;
+#[cfg(test)]
+mod bulk_tests;
 mod error;
 mod federation;
 mod feed;
@@ -11,6 +14,7 @@ pub mod terms;
 mod tombstone;
 mod write;
 
+pub use bulk::MIN_BULK_RECORDS;
 pub use error::StoreError;
 pub use federation::Origin;
 pub use feed::{FeedEntry, BUCKET_SIZE};

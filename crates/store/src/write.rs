@@ -7,6 +7,7 @@ use ldtcat_vocab::ns;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNodeRef, Quad, Term};
 use oxigraph::store::Transaction;
 
+use crate::bulk::MIN_BULK_RECORDS;
 use crate::federation::{hops_of, origin_statements, read_origin, Origin};
 use crate::feed::{read_sequence, stamp, SequenceCounter};
 use crate::read::properties;
@@ -41,6 +42,10 @@ pub struct WriteOutcome {
     pub unchanged: u64,
     /// Ids of added and updated records (to re-index).
     pub changed_ids: Vec<String>,
+    /// The ids among `changed_ids` of records bulk-loaded as new: each is stored exactly as
+    /// delivered, with its delivering source alone, so its summary can be built from the
+    /// delivered record without reading it back.
+    pub fresh_ids: Vec<String>,
 }
 
 /// What the store knows of a record before the write.
@@ -77,17 +82,43 @@ impl CatalogStore {
     /// As [`CatalogStore::write_records`], naming the harvest run (`ldt:harvestRun` on the
     /// provenance of what it writes). A record that was a tombstone is restored: its
     /// tombstone is removed in the same transaction and it counts as added.
+    ///
+    /// Records new to the store are bulk-loaded first when there are at least
+    /// [`MIN_BULK_RECORDS`] of them (see [`crate::bulk`]); the others are compared and written
+    /// in one transaction.
     pub fn write_records_of_run(
         &self,
         batch: &[RecordWrite<'_>],
         run_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<WriteOutcome, StoreError> {
-        let mut outcome = WriteOutcome::default();
         let _guard = self.sequence_guard();
+        let (fresh, rest) = self.partition_fresh(batch)?;
+        if fresh.len() < MIN_BULK_RECORDS {
+            let all: Vec<&RecordWrite<'_>> = batch.iter().collect();
+            return self.write_in_transaction(&all, run_id, now);
+        }
+        self.bulk_insert(&fresh, run_id, now)?;
+        let mut outcome = self.write_in_transaction(&rest, run_id, now)?;
+        outcome.added += fresh.len() as u64;
+        outcome.fresh_ids = fresh.iter().map(|w| w.record.id.clone()).collect();
+        outcome
+            .changed_ids
+            .extend(outcome.fresh_ids.iter().cloned());
+        Ok(outcome)
+    }
+
+    /// Compares and writes `batch` in one transaction (the sequence lock held).
+    fn write_in_transaction(
+        &self,
+        batch: &[&RecordWrite<'_>],
+        run_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<WriteOutcome, StoreError> {
+        let mut outcome = WriteOutcome::default();
         let mut transaction = self.oxigraph().start_transaction()?;
         let mut counter = SequenceCounter::read(&transaction)?;
-        for write in batch {
+        for &write in batch {
             let existing = read_existing(&transaction, write)?;
             let action = decide(existing.as_ref(), write);
             match action {
@@ -248,8 +279,50 @@ fn replace_description(
         .map(|quad| quad.map(|q| q.object))
         .collect::<Result<_, _>>()?;
     remove_subject(transaction, &node, &catalog_graph())?;
+    let statements = catalog_record_statements(write, issued, now);
+    for (predicate, object) in statements {
+        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+    }
+    for link in provenance_links {
+        transaction.insert(&Quad::new(
+            node.clone(),
+            ldt("provenance"),
+            link,
+            graph.clone(),
+        ));
+    }
+    Ok(())
+}
+
+fn replace_provenance(
+    transaction: &mut Transaction<'_>,
+    write: &RecordWrite<'_>,
+    run_id: Option<&str>,
+    first_seen: Option<Term>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let graph = catalog_graph();
+    let record = record_node(&write.record.id);
+    let node = provenance_node(&write.record.id, write.source_id);
+    remove_subject(transaction, &node, &catalog_graph())?;
+    let statements = provenance_statements(write, run_id, first_seen, now);
+    for (predicate, object) in statements {
+        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+    }
+    transaction.insert(&Quad::new(record, ldt("provenance"), node, graph));
+    Ok(())
+}
+
+/// The statements of a record's CatalogRecord, without the provenance links: type, topic,
+/// dates, hash, kind, rule, primary source and, for a record from a peer, its origin.
+pub(crate) fn catalog_record_statements(
+    write: &RecordWrite<'_>,
+    issued: Option<Term>,
+    now: DateTime<Utc>,
+) -> Vec<(NamedNode, Term)> {
+    let record = write.record;
     let now_literal: Term = datetime_literal(now).into();
-    let statements: Vec<(NamedNode, Term)> = vec![
+    let mut statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), iri(ns::DCAT, "CatalogRecord").into()),
         (
             iri(ns::FOAF, "primaryTopic"),
@@ -278,32 +351,19 @@ fn replace_description(
             Literal::new_simple_literal(write.source_id).into(),
         ),
     ];
-    let origin = write.origin.map(origin_statements).unwrap_or_default();
-    for (predicate, object) in statements.into_iter().chain(origin) {
-        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
+    if let Some(origin) = write.origin {
+        statements.extend(origin_statements(origin));
     }
-    for link in provenance_links {
-        transaction.insert(&Quad::new(
-            node.clone(),
-            ldt("provenance"),
-            link,
-            graph.clone(),
-        ));
-    }
-    Ok(())
+    statements
 }
 
-fn replace_provenance(
-    transaction: &mut Transaction<'_>,
+/// The statements of the provenance node of `write`'s source.
+pub(crate) fn provenance_statements(
     write: &RecordWrite<'_>,
     run_id: Option<&str>,
     first_seen: Option<Term>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let graph = catalog_graph();
-    let record = record_node(&write.record.id);
-    let node = provenance_node(&write.record.id, write.source_id);
-    remove_subject(transaction, &node, &catalog_graph())?;
+) -> Vec<(NamedNode, Term)> {
     let now_literal: Term = datetime_literal(now).into();
     let mut statements: Vec<(NamedNode, Term)> = vec![
         (iri(ns::RDF, "type"), ldt("SourceProvenance").into()),
@@ -331,9 +391,5 @@ fn replace_provenance(
             NamedNode::new_unchecked(run_iri(run_id)).into(),
         ));
     }
-    for (predicate, object) in statements {
-        transaction.insert(&Quad::new(node.clone(), predicate, object, graph.clone()));
-    }
-    transaction.insert(&Quad::new(record, ldt("provenance"), node, graph));
-    Ok(())
+    statements
 }

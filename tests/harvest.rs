@@ -822,3 +822,57 @@ async fn a_restart_during_a_run_leaves_no_run_running_and_the_next_run_completes
     assert_status(&run, RunStatus::Success);
     assert_eq!(harness.count(), 336);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_unchanged_since_the_last_complete_run_are_not_parsed_and_deletions_still_apply() {
+    let records = statbel();
+    let scenario = Scenario::start().await;
+    scenario.serve(
+        &records,
+        4,
+        RdfFormat::Turtle,
+        Variant::PartialCollectionView,
+    );
+    let harness = Harness::new();
+    let source = scenario.source(harness.config_dir.path(), "s", "");
+    let first = harness.run(&source).await;
+    assert_status(&first, RunStatus::Success);
+    assert!(!notes_mention(&first, "byte for byte"), "{first:#?}");
+
+    let second = harness.run(&source).await;
+    assert_status(&second, RunStatus::Success);
+    assert_eq!((second.added, second.unchanged), (0, 10), "{second:#?}");
+    assert!(
+        notes_mention(&second, "3 page(s) byte for byte"),
+        "{second:#?}"
+    );
+
+    // The last record goes: pages 1 and 2 are as before, page 3 is parsed, and the record
+    // is tombstoned, because the skipped pages still count their records as delivered.
+    let gone_iri = record_iris(std::slice::from_ref(&records[9]))[0].clone();
+    scenario.serve(
+        &records[..9],
+        4,
+        RdfFormat::Turtle,
+        Variant::PartialCollectionView,
+    );
+    let third = harness.run(&source).await;
+    assert_status(&third, RunStatus::Success);
+    assert_eq!((third.unchanged, third.tombstoned), (9, 1), "{third:#?}");
+    assert!(
+        notes_mention(&third, "2 page(s) byte for byte"),
+        "{third:#?}"
+    );
+    assert!(!harness.live_iris().contains(&gone_iri));
+    assert_eq!(harness.count(), 9);
+
+    // A run that stops half-way leaves no memo: the next run parses every page again.
+    scenario.fault(|request| (page_number(request) == 2).then(|| Reply::status(500)));
+    let failed = harness.run(&source).await;
+    assert_status(&failed, RunStatus::Partial);
+    scenario.no_fault();
+    let after = harness.run(&source).await;
+    assert_status(&after, RunStatus::Success);
+    assert!(!notes_mention(&after, "byte for byte"), "{after:#?}");
+    assert_eq!(after.unchanged, 9, "{after:#?}");
+}

@@ -71,6 +71,11 @@ impl Catalog {
         self.data_dir.join("index-stale")
     }
 
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     /// Marks the index as behind the store (before store writes).
     pub fn mark_index_stale(&self) -> Result<()> {
         std::fs::write(self.stale_marker(), b"store writes not yet indexed\n")

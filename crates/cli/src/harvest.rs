@@ -15,7 +15,7 @@
 //! - every run has a timeout, and a run left `running` by a stopped process is marked
 //!   `failed` at the next start ([`crate::harvest::fail_interrupted_runs`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -25,6 +25,7 @@ use ldtcat_harvest::{FeedMembers, Fetcher, Page, Pager, PagerEvent, PagerStart, 
 use ldtcat_store::{HarvestRun, RunStatus};
 
 use crate::catalog::Catalog;
+use crate::page_memo::{MemoPage, PageMemo};
 use crate::pipeline::{import_document_of_run, withdraw_records, DocumentRun};
 
 /// Records withdrawn per store transaction.
@@ -44,6 +45,11 @@ pub type OnProgress<'a> = dyn Fn(&HarvestRun) + Send + Sync + 'a;
 
 struct RunState {
     run: HarvestRun,
+    /// The last complete run's pages (empty for peers and incremental runs).
+    memo: PageMemo,
+    /// This run's pages, saved when it ends.
+    next_memo: PageMemo,
+    unchanged_pages: u64,
     seen: HashSet<String>,
     pages_ok: u64,
     page_failures: u64,
@@ -109,8 +115,24 @@ pub async fn run_source(
             None
         },
         feed_after,
+        known_pages: HashMap::new(),
+    };
+    let mut start = start;
+    let memo = if is_peer || incremental {
+        PageMemo::default()
+    } else {
+        let (data_dir, source) = (catalog.data_dir().to_path_buf(), source.clone());
+        blocking(move || Ok(PageMemo::take(&data_dir, &source))).await?
+    };
+    start.known_pages = memo.known_pages();
+    let next_memo = PageMemo {
+        fingerprint: memo.fingerprint.clone(),
+        pages: HashMap::new(),
     };
     let mut state = RunState {
+        memo,
+        next_memo,
+        unchanged_pages: 0,
         run: HarvestRun::start(&source.id, !incremental, Utc::now()),
         seen: HashSet::new(),
         pages_ok: 0,
@@ -147,6 +169,20 @@ pub async fn run_source(
         ));
     }
     state.run.status = decide_status(&state);
+    if state.unchanged_pages > 0 {
+        state.run.note(format!(
+            "{} page(s) byte for byte as in the last run: not parsed, their records unchanged",
+            state.unchanged_pages
+        ));
+    }
+    let reached_the_end = !state.stopped_early && state.run.status != RunStatus::Failed;
+    if reached_the_end && !is_peer && !incremental && !state.not_modified {
+        let memo = std::mem::take(&mut state.next_memo);
+        let (data_dir, source_id) = (catalog.data_dir().to_path_buf(), source.id.clone());
+        if let Err(error) = blocking(move || memo.save(&data_dir, &source_id)).await {
+            tracing::warn!(source = %source.id, "cannot save the page memo: {error:#}");
+        }
+    }
     if state.run.status == RunStatus::Success && state.run.full && !state.not_modified && !is_peer {
         if let Err(error) = withdraw_unseen(&catalog, &source.id, &mut state).await {
             state.run.status = RunStatus::Partial;
@@ -234,8 +270,29 @@ async fn harvest_pages(
                 }
             }
             PagerEvent::Page(page) => {
-                let statements = read_page(catalog, page, state).await;
+                let url = page.url.to_string();
+                let (statements, clean_records) = read_page(catalog, page, state).await;
+                if let (Some(records), Some(digest)) = (clean_records, pager.last_digest()) {
+                    let remembered = MemoPage {
+                        digest: digest.to_owned(),
+                        next: pager.next_url().map(ToString::to_string),
+                        records,
+                        statements,
+                    };
+                    state.next_memo.pages.insert(url, remembered);
+                }
                 pager.page_read(statements);
+            }
+            PagerEvent::Unchanged { url, bytes } => {
+                let url = url.to_string();
+                let remembered = state.memo.pages.get(&url).cloned().unwrap_or_default();
+                state.run.bytes += bytes;
+                state.run.unchanged += remembered.records.len() as u64;
+                state.pages_ok += 1;
+                state.unchanged_pages += 1;
+                state.seen.extend(remembered.records.iter().cloned());
+                pager.page_read(remembered.statements);
+                state.next_memo.pages.insert(url, remembered);
             }
             PagerEvent::Feed { page, members } => {
                 if !read_feed_page(catalog, page, members, state).await {
@@ -252,9 +309,15 @@ async fn harvest_pages(
     }
 }
 
-/// Reads one page into the store and index; returns the number of statements it held.
-async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> u64 {
+/// Reads one page into the store and index; returns the number of statements it held and,
+/// when it was read without an error, a dropped statement or a repair, its records' ids.
+async fn read_page(
+    catalog: &Arc<Catalog>,
+    page: Page,
+    state: &mut RunState,
+) -> (u64, Option<Vec<String>>) {
     state.run.bytes += page.bytes;
+    let page_notes = page.notes.len();
     for note in &page.notes {
         state.run.note(note.clone());
     }
@@ -290,10 +353,14 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
         Ok(pair) => pair,
         Err(error) => (Err(error), Vec::new()),
     };
-    state.seen.extend(seen);
+    state.seen.extend(seen.iter().cloned());
     match report {
         Ok(report) => {
             state.pages_ok += 1;
+            let clean = report.errored == 0
+                && report.parse.dropped == 0
+                && report.parse.repaired == 0
+                && page_notes == 0;
             let run = &mut state.run;
             run.added += report.added;
             run.updated += report.updated;
@@ -316,13 +383,13 @@ async fn read_page(catalog: &Arc<Catalog>, page: Page, state: &mut RunState) -> 
             {
                 run.note(format!("{url}: {example}"));
             }
-            report.parse.statements
+            (report.parse.statements, clean.then_some(seen))
         }
         Err(error) => {
             state.page_failures += 1;
             state.run.errored += 1;
             state.run.error(format!("{error:#}"));
-            0
+            (0, None)
         }
     }
 }

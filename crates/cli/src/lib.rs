@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod compat;
 pub mod harvest;
 pub mod import;
+pub mod page_memo;
 pub mod peer;
 pub mod pipeline;
 pub mod service;

@@ -35,7 +35,19 @@ impl PageBody {
         })
     }
 
-    /// The first bytes (for sniffing the syntax).
+    /// The SHA-256 of the body, in lower-case hex.
+    pub fn sha256_hex(&self) -> std::io::Result<String> {
+        use sha2::Digest as _;
+        let mut hasher = sha2::Sha256::new();
+        std::io::copy(&mut self.open()?, &mut hasher)?;
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect())
+    }
+
+    /// The first `n` bytes (fewer if the body is shorter).
     pub fn head(&self, n: usize) -> Vec<u8> {
         let mut head = vec![0; n];
         let mut filled = 0;

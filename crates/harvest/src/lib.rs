@@ -17,5 +17,5 @@ pub use error::HarvestError;
 pub use feed::{FeedMember, FeedMembers};
 pub use fetch::{FetchOutcome, Fetcher, Validators, USER_AGENT};
 pub use page::Page;
-pub use pager::{Pager, PagerEvent, PagerStart};
+pub use pager::{KnownPage, Pager, PagerEvent, PagerStart};
 pub use policy::HostPolicy;

@@ -1,7 +1,7 @@
 //! Reading a source page by page, whatever its kind: [`Pager::next`] yields pages, a 304,
 //! or page failures (saying whether paging can go on), until the source is exhausted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use ldtcat_config::{SourceConfig, SourceKind};
@@ -33,6 +33,14 @@ pub enum PagerEvent {
     },
     /// The source answered `304 Not Modified` to a conditional request for its only page.
     NotModified,
+    /// A page whose body is byte for byte the one of the last run
+    /// ([`PagerStart::known_pages`]): not parsed; paging goes on from the link known then.
+    Unchanged {
+        /// The page URL.
+        url: Url,
+        /// Its size in bytes.
+        bytes: u64,
+    },
     /// A page could not be fetched; `more` says whether paging goes on after it.
     Failed {
         /// What went wrong.
@@ -51,6 +59,18 @@ pub struct PagerStart {
     pub modified_since: Option<DateTime<Utc>>,
     /// Peer sources: the feed cursor to resume from (none: from the start).
     pub feed_after: Option<u64>,
+    /// DCAT sources: the pages of the last run, by URL, with the digest of their bodies
+    /// and their next links. A page that comes back with the same digest is not parsed.
+    pub known_pages: HashMap<String, KnownPage>,
+}
+
+/// A page as the last run read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownPage {
+    /// The SHA-256 of the body, in hex.
+    pub digest: String,
+    /// The next link it had.
+    pub next: Option<String>,
 }
 
 enum Cursor {
@@ -77,6 +97,7 @@ pub struct Pager {
     pages: u64,
     start: PagerStart,
     finished: bool,
+    last_digest: Option<String>,
 }
 
 impl Pager {
@@ -137,12 +158,26 @@ impl Pager {
             pages: 0,
             start,
             finished: false,
+            last_digest: None,
         })
     }
 
     /// Pages fetched so far.
     pub fn pages(&self) -> u64 {
         self.pages
+    }
+
+    /// The SHA-256 (hex) of the last DCAT page's body.
+    pub fn last_digest(&self) -> Option<&str> {
+        self.last_digest.as_deref()
+    }
+
+    /// The next page a DCAT source links to, as known now.
+    pub fn next_url(&self) -> Option<&Url> {
+        match &self.cursor {
+            Cursor::Dcat { next } => next.as_ref(),
+            _ => None,
+        }
     }
 
     /// Tells the pager how many statements the last page held (a SPARQL source ends on an
@@ -241,7 +276,27 @@ impl Pager {
             Err(error) => return Some(self.failed(error)),
         };
         match &mut self.cursor {
-            Cursor::Dcat { .. } => Some(self.dcat_page(fetched).await),
+            Cursor::Dcat { .. } => {
+                let body = fetched.body.clone();
+                let digest = tokio::task::spawn_blocking(move || body.sha256_hex())
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
+                let known = self.start.known_pages.get(fetched.url.as_str());
+                if let (Some(digest), Some(known)) = (&digest, known) {
+                    if *digest == known.digest {
+                        let next = known.next.as_deref().and_then(|n| Url::parse(n).ok());
+                        self.cursor = Cursor::Dcat { next };
+                        self.last_digest = Some(digest.clone());
+                        return Some(PagerEvent::Unchanged {
+                            url: fetched.url,
+                            bytes: fetched.bytes,
+                        });
+                    }
+                }
+                self.last_digest = digest;
+                Some(self.dcat_page(fetched).await)
+            }
             Cursor::Ckan(cursor) => match cursor.page(fetched).await {
                 Ok(page) => Some(PagerEvent::Page(page)),
                 Err(error) => Some(self.failed(error)),

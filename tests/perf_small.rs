@@ -40,6 +40,7 @@ fn the_suite_runs_end_to_end_at_small_n_and_reports_every_figure() {
         load_seconds: 2.0,
         sparql_repeat: 100,
         rdflib_max_n: n,
+        profile: false,
         drivers: Some(Drivers {
             python,
             dir: repo().join("tests/perf"),

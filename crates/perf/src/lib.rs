@@ -11,6 +11,7 @@
 //! - [`limits`] measures the raw limits on the same data (oxttl parsing, Oxigraph's bulk
 //!   loader, Tantivy indexing), and [`peers`] the engines other catalogues use (rdflib,
 //!   Virtuoso), through the Python drivers in `tests/perf/`;
+//! - [`profile`] summarises a `perf record` of the ingest by component;
 //! - [`report`] holds the figures and the targets and writes Markdown, CSV and JSON.
 
 pub mod generate;
@@ -18,6 +19,7 @@ pub mod limits;
 pub mod load;
 pub mod peers;
 pub mod process;
+pub mod profile;
 pub mod report;
 pub mod shapes;
 pub mod source;

@@ -56,6 +56,9 @@ struct Args {
     /// Skip rdflib, Virtuoso and the SPARQL client.
     #[arg(long)]
     no_peers: bool,
+    /// Profile the ingest with `perf record` (Debian's linux-perf).
+    #[arg(long)]
+    profile: bool,
 }
 
 fn main() -> Result<()> {
@@ -74,6 +77,7 @@ fn main() -> Result<()> {
         load_seconds: args.load_seconds,
         sparql_repeat: args.sparql_repeat,
         rdflib_max_n: args.rdflib_max_n,
+        profile: args.profile,
         drivers: (!args.no_peers).then(|| Drivers {
             python: args.python.clone(),
             dir: args.drivers.clone(),

@@ -58,14 +58,33 @@ impl Ldtcat {
         command
     }
 
-    /// Runs `ldtcat harvest <source>` with `config_dir`; fails unless it exits 0.
-    pub fn harvest(&self, source: &str, config_dir: &Path) -> Result<Finished> {
+    /// Runs `ldtcat harvest <source>` with `config_dir`; fails unless it exits 0. With
+    /// `profile`, `perf record` samples the process into that file while it runs.
+    pub fn harvest(
+        &self,
+        source: &str,
+        config_dir: &Path,
+        profile: Option<&Path>,
+    ) -> Result<Finished> {
         let config = config_dir.to_string_lossy().into_owned();
         let mut command = self.command(&["harvest", source, "--harvest-config", &config]);
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let started = Instant::now();
         let child = command.spawn().context("starting ldtcat harvest")?;
         let pid = child.id();
+        let recorder = match profile {
+            Some(file) => Some(
+                Command::new("perf")
+                    .args(["record", "-F", "499", "-g", "-o"])
+                    .arg(file)
+                    .args(["-p", &pid.to_string()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .context("starting perf record (Debian package linux-perf)")?,
+            ),
+            None => None,
+        };
         // VmHWM only grows: the last reading before the exit is the peak, to one interval.
         let watcher = std::thread::spawn(move || {
             let mut peak = 0.0f64;
@@ -78,6 +97,9 @@ impl Ldtcat {
         let output = child.wait_with_output()?;
         let seconds = started.elapsed().as_secs_f64();
         let peak_rss_mib = watcher.join().unwrap_or(f64::NAN);
+        if let Some(mut recorder) = recorder {
+            let _ = recorder.wait();
+        }
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         if !output.status.success() {
             bail!(

@@ -119,6 +119,8 @@ pub struct Report {
     pub figures: Vec<Figure>,
     /// Remarks: engines not available, checks, errors.
     pub notes: Vec<String>,
+    /// Where the ingest's time goes, per N (see [`crate::profile`]).
+    pub profiles: Vec<(usize, String)>,
 }
 
 impl Report {
@@ -245,6 +247,12 @@ impl Report {
                 );
             }
             out.push('\n');
+        }
+        for (n, profile) in &self.profiles {
+            let _ = writeln!(
+                out,
+                "## Where the ingest's time goes at N = {n}\n\n{profile}"
+            );
         }
         if !self.notes.is_empty() {
             out.push_str("## Notes\n\n");

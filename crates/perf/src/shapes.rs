@@ -8,12 +8,14 @@ use anyhow::{Context, Result};
 use ldtcat_model::{split_records, RdfDocument};
 use ldtcat_vocab::{ns, RuleSet};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{Term, Triple};
+use std::collections::{HashMap, HashSet};
+
+use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 
 /// The shape of one dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
-    /// Statements of the dataset's record (its closure).
+    /// Statements of the dataset's record (its closure) about nodes no other record holds.
     pub statements: usize,
     /// Distributions.
     pub distributions: usize,
@@ -52,7 +54,7 @@ pub fn dataset_shapes(name: &str, turtle: &[u8]) -> Result<Vec<(String, Shape)>>
     let rules = RuleSet::builtin()?;
     let base = format!("file:///{name}");
     let document = RdfDocument::from_slice(name, Some(base), RdfFormat::Turtle, turtle);
-    let mut shapes = Vec::new();
+    let mut records = Vec::new();
     split_records(&document, &rules, |raw| {
         let root: Term = raw.root.clone().into();
         let is_dataset = raw.triples.iter().any(|t| {
@@ -62,14 +64,32 @@ pub fn dataset_shapes(name: &str, turtle: &[u8]) -> Result<Vec<(String, Shape)>>
         });
         if is_dataset {
             let iri = match &raw.root {
-                oxigraph::model::NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
+                NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
                 other => other.to_string(),
             };
-            shapes.push((iri, shape_of(&root, &raw.triples)));
+            records.push((iri, root, raw.triples));
         }
         Ok(())
     })?;
-    Ok(shapes)
+    // A node in the closure of several records (a publisher, a licence document) is
+    // described once in the document: it is not part of any one dataset's size.
+    let mut holders: HashMap<String, usize> = HashMap::new();
+    for (_, _, triples) in &records {
+        let subjects: HashSet<String> = triples.iter().map(|t| t.subject.to_string()).collect();
+        for subject in subjects {
+            *holders.entry(subject).or_default() += 1;
+        }
+    }
+    Ok(records
+        .into_iter()
+        .map(|(iri, root, triples)| {
+            let own: Vec<Triple> = triples
+                .into_iter()
+                .filter(|t| holders.get(&t.subject.to_string()).copied().unwrap_or(0) <= 1)
+                .collect();
+            (iri, shape_of(&root, &own))
+        })
+        .collect())
 }
 
 fn shape_of(root: &Term, triples: &[Triple]) -> Shape {

@@ -31,6 +31,9 @@ pub struct Counters {
     pub not_modified: AtomicU64,
     /// Body bytes sent.
     pub bytes: AtomicU64,
+    /// When not 0, every page ends with a comment naming this revision: the bytes change,
+    /// the records do not.
+    pub revision: AtomicU64,
 }
 
 struct Pages {
@@ -77,6 +80,11 @@ impl PageServer {
         &self.counters
     }
 
+    /// From now on, pages end with a comment naming `revision` (0: no comment).
+    pub fn set_revision(&self, revision: u64) {
+        self.counters.revision.store(revision, Ordering::Relaxed);
+    }
+
     /// Reads and resets the counters: (bodies, 304s, bytes).
     pub fn take_counts(&self) -> (u64, u64, u64) {
         (
@@ -120,7 +128,8 @@ async fn page(pages: &Pages, number: usize, headers: &HeaderMap, hydra: bool) ->
     let Ok(Ok(mut body)) = read else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the page").into_response();
     };
-    let etag = format!("\"page-{number}-{}\"", body.len());
+    let revision = pages.counters.revision.load(Ordering::Relaxed);
+    let etag = format!("\"page-{number}-{}-{revision}\"", body.len());
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -135,6 +144,10 @@ async fn page(pages: &Pages, number: usize, headers: &HeaderMap, hydra: bool) ->
     }
     if hydra {
         append_view(&mut body, host, number, pages.files.len());
+    }
+    let revision = pages.counters.revision.load(Ordering::Relaxed);
+    if revision != 0 {
+        body.extend_from_slice(format!("# revision {revision}\n").as_bytes());
     }
     pages.counters.bodies.fetch_add(1, Ordering::Relaxed);
     pages

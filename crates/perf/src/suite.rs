@@ -35,6 +35,8 @@ pub struct Settings {
     pub rdflib_max_n: usize,
     /// The Python drivers (none: rdflib, Virtuoso and the SPARQL client are skipped).
     pub drivers: Option<Drivers>,
+    /// Profile the ingest with `perf record` (Debian's linux-perf).
+    pub profile: bool,
 }
 
 const SEARCH_WORDS: [&str; 8] = [
@@ -170,7 +172,8 @@ pub fn run(
     };
 
     // Harvest: new records, then unchanged.
-    let first = ldtcat.harvest("perf", &config)?;
+    let profile = settings.profile.then(|| work.join("ingest.perf.data"));
+    let first = ldtcat.harvest("perf", &config, profile.as_deref())?;
     let added = count_in(&first.stdout, "added");
     ensure!(
         added == n as u64,
@@ -198,7 +201,13 @@ pub fn run(
         first.peak_rss_mib,
         "MiB",
     );
-    let second = ldtcat.harvest("perf", &config)?;
+    if let Some(profile) = &profile {
+        match crate::profile::summarise(profile) {
+            Ok(summary) => report.profiles.push((n, summary)),
+            Err(error) => report.note(format!("N = {n}: no ingest profile: {error:#}")),
+        }
+    }
+    let second = ldtcat.harvest("perf", &config, None)?;
     let unchanged = count_in(&second.stdout, "unchanged");
     ensure!(
         unchanged == n as u64 && count_in(&second.stdout, "added") == 0,
@@ -208,7 +217,7 @@ pub fn run(
     report.add(
         n,
         "reharvest.records_per_second",
-        "re-harvest of unchanged records (200 answers)",
+        "re-harvest of unchanged records (200 answers, pages byte for byte as before)",
         n as f64 / second.seconds,
         "records/s",
     );
@@ -219,6 +228,30 @@ pub fn run(
         second.peak_rss_mib,
         "MiB",
     );
+    // The same records in pages whose bytes changed: every page is parsed and every record
+    // compared with the store.
+    server.set_revision(1);
+    let third = ldtcat.harvest("perf", &config, None)?;
+    ensure!(
+        count_in(&third.stdout, "unchanged") == n as u64,
+        "the re-harvest of changed pages was not all unchanged: {}",
+        third.stdout
+    );
+    report.add(
+        n,
+        "reharvest_parsed.records_per_second",
+        "re-harvest of unchanged records in pages whose bytes changed (all parsed and compared)",
+        n as f64 / third.seconds,
+        "records/s",
+    );
+    report.add(
+        n,
+        "reharvest_parsed.peak_rss_mib",
+        "re-harvest with every page parsed: peak RSS",
+        third.peak_rss_mib,
+        "MiB",
+    );
+    server.set_revision(0);
     report.add(
         n,
         "disk.store_mib",
@@ -242,9 +275,9 @@ pub fn run(
         "single",
         &server.first_page_url().replace("/catalog?", "/single?"),
     )?;
-    ldtcat.harvest("single", &single)?;
+    ldtcat.harvest("single", &single, None)?;
     server.take_counts();
-    let not_modified = ldtcat.harvest("single", &single)?;
+    let not_modified = ldtcat.harvest("single", &single, None)?;
     let (bodies, answers_304, _) = server.take_counts();
     ensure!(answers_304 == 1 && bodies == 0, "the unchanged single-document source was fetched again ({bodies} bodies, {answers_304} 304s)");
     report.add(
@@ -290,7 +323,24 @@ pub fn run(
     let load_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Service time: the facet search again, one client at a time.
+    let mut scenarios = scenarios;
+    let single_client = scenarios[2].2.clone();
+    scenarios.push((
+        "api_search_facets_1client",
+        "/api/search, one term and a facet filter, one client (service time)",
+        single_client,
+    ));
     for (key, label, urls) in scenarios {
+        let clients = if key.ends_with("_1client") {
+            1
+        } else {
+            settings.clients
+        };
+        let load_settings = LoadSettings {
+            clients,
+            ..load_settings
+        };
         let result = load_runtime.block_on(load::run(Arc::new(urls), load_settings))?;
         ensure!(
             result.errors == 0,
@@ -301,7 +351,7 @@ pub fn run(
         report.add(
             n,
             &format!("{key}.requests_per_second"),
-            &format!("{label}: requests/s, {} clients", settings.clients),
+            &format!("{label}: requests/s, {clients} client(s)"),
             result.requests_per_second,
             "requests/s",
         );
@@ -536,6 +586,12 @@ fn ratios(n: usize, report: &mut Report) {
             "ratio.reharvest_vs_raw_parse",
             "unchanged re-harvest ÷ raw oxttl parsing",
             "reharvest.records_per_second",
+            "raw.parse.records_per_second",
+        ),
+        (
+            "ratio.reharvest_parsed_vs_raw_parse",
+            "unchanged re-harvest with every page parsed ÷ raw oxttl parsing",
+            "reharvest_parsed.records_per_second",
             "raw.parse.records_per_second",
         ),
         (

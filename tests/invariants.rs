@@ -47,6 +47,9 @@ fn dependencies_point_left_along_the_data_flow() {
             "harvest",
             &["ldtcat-vocab", "ldtcat-model", "ldtcat-config"],
         ),
+        // The performance suite drives the ldtcat binary from outside; it reads records
+        // (model) and measures the index's raw speed, nothing more.
+        ("perf", &["ldtcat-vocab", "ldtcat-model", "ldtcat-index"]),
         (
             "serve",
             &[

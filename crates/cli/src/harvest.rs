@@ -16,7 +16,7 @@
 //!   `failed` at the next start ([`crate::harvest::fail_interrupted_runs`]).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -26,7 +26,9 @@ use ldtcat_store::{HarvestRun, RunStatus};
 
 use crate::catalog::Catalog;
 use crate::page_memo::{MemoPage, PageMemo};
-use crate::pipeline::{import_document_of_run, withdraw_records, DocumentRun};
+use crate::pipeline::{
+    flush_carry, import_document_of_run, withdraw_records, Carry, DocumentReport, DocumentRun,
+};
 
 /// Records withdrawn per store transaction.
 const WITHDRAW_BATCH: usize = 1_000;
@@ -49,6 +51,11 @@ struct RunState {
     memo: PageMemo,
     /// This run's pages, saved when it ends.
     next_memo: PageMemo,
+    /// Records read and not yet written (see [`Carry`]).
+    carry: Arc<Mutex<Carry>>,
+    /// Set when carried records could not be written: the run then deletes nothing and
+    /// leaves no memo.
+    carry_lost: bool,
     unchanged_pages: u64,
     seen: HashSet<String>,
     pages_ok: u64,
@@ -132,6 +139,8 @@ pub async fn run_source(
     let mut state = RunState {
         memo,
         next_memo,
+        carry: Arc::new(Mutex::new(Carry::default())),
+        carry_lost: false,
         unchanged_pages: 0,
         run: HarvestRun::start(&source.id, !incremental, Utc::now()),
         seen: HashSet::new(),
@@ -168,6 +177,9 @@ pub async fn run_source(
             timeout.as_secs()
         ));
     }
+    // What the run has read is written before anything is decided on it, even after a
+    // timeout or a failed page.
+    write_carry(&catalog, &mut state).await;
     state.run.status = decide_status(&state);
     if state.unchanged_pages > 0 {
         state.run.note(format!(
@@ -175,7 +187,8 @@ pub async fn run_source(
             state.unchanged_pages
         ));
     }
-    let reached_the_end = !state.stopped_early && state.run.status != RunStatus::Failed;
+    let reached_the_end =
+        !state.stopped_early && !state.carry_lost && state.run.status != RunStatus::Failed;
     if reached_the_end && !is_peer && !incremental && !state.not_modified {
         let memo = std::mem::take(&mut state.next_memo);
         let (data_dir, source_id) = (catalog.data_dir().to_path_buf(), source.id.clone());
@@ -213,6 +226,43 @@ pub async fn run_source(
     Ok(state.run)
 }
 
+/// Writes the carried records and counts them; a failure is reported and makes the run
+/// partial, without deletions or memo.
+async fn write_carry(catalog: &Arc<Catalog>, state: &mut RunState) {
+    let carry = state.carry.clone();
+    let (source_id, run_id) = (state.run.source_id.clone(), state.run.run_id.clone());
+    let work_catalog = catalog.clone();
+    let written = blocking(move || {
+        let mut carry = carry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if carry.is_empty() {
+            return Ok(DocumentReport::default());
+        }
+        let run = DocumentRun {
+            source_id: &source_id,
+            run_id: Some(&run_id),
+            origins: None,
+        };
+        flush_carry(&work_catalog, &run, &mut carry)
+    })
+    .await;
+    match written {
+        Ok(report) => {
+            state.run.added += report.added;
+            state.run.updated += report.updated;
+            state.run.unchanged += report.unchanged;
+        }
+        Err(error) => {
+            state.carry_lost = true;
+            state.run.errored += 1;
+            state
+                .run
+                .error(format!("writing the last records read failed: {error:#}"));
+        }
+    }
+}
+
 fn decide_status(state: &RunState) -> RunStatus {
     if state.not_modified {
         return RunStatus::Success;
@@ -220,7 +270,7 @@ fn decide_status(state: &RunState) -> RunStatus {
     if state.pages_ok == 0 {
         return RunStatus::Failed;
     }
-    if state.stopped_early || state.page_failures > 0 {
+    if state.stopped_early || state.page_failures > 0 || state.carry_lost {
         return RunStatus::Partial;
     }
     RunStatus::Success
@@ -332,7 +382,13 @@ async fn read_page(
     let source_id = state.run.source_id.clone();
     let run_id = state.run.run_id.clone();
     let work_catalog = catalog.clone();
+    let carry = state.carry.clone();
     let result = blocking(move || {
+        // Held while the page is read: a run stopped by its timeout waits here for the
+        // page in progress before writing what is carried.
+        let mut carry = carry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut seen = Vec::new();
         let run = DocumentRun {
             source_id: &source_id,
@@ -343,6 +399,7 @@ async fn read_page(
             &work_catalog,
             &page.document(),
             &run,
+            Some(&mut *carry),
             &mut |id| seen.push(id.to_owned()),
             &|_| {},
         );
@@ -351,7 +408,11 @@ async fn read_page(
     .await;
     let (report, seen) = match result {
         Ok(pair) => pair,
-        Err(error) => (Err(error), Vec::new()),
+        Err(error) => {
+            // The task panicked: the records it carried are gone with it.
+            state.carry_lost = true;
+            (Err(error), Vec::new())
+        }
     };
     state.seen.extend(seen.iter().cloned());
     match report {

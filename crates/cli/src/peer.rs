@@ -98,6 +98,7 @@ pub fn apply_feed_page(
             catalog,
             &page.document(),
             &run,
+            None,
             &mut |id| written.push(id.to_owned()),
             &|_| {},
         )?;

@@ -6,6 +6,7 @@
 //! index commits once per document (and every [`INDEX_COMMIT_EVERY`] changed records).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::Utc;
@@ -18,6 +19,10 @@ use crate::catalog::Catalog;
 
 /// Records per store transaction.
 pub const STORE_BATCH: usize = 1_000;
+/// Records a harvest run carries from page to page before writing them (see [`Carry`]):
+/// fresh records are bulk-loaded in one ingest per this many, not one per page, which keeps
+/// RocksDB's compaction from rewriting the store after every page.
+pub const CARRY_LIMIT: usize = 20_000;
 /// Changed records between index commits. Each commit also flushes the store, which bounds
 /// RocksDB's memtables: with 50,000 the 100,000-record import benchmark peaked at 2.5 GB RSS,
 /// while a harvest (a commit per page of 1,000) peaked at 0.5 GB at the same speed.
@@ -46,14 +51,36 @@ pub struct DocumentReport {
     pub containers: Vec<String>,
 }
 
+/// Records a harvest run has read but not yet written, with the page each came from. A run
+/// hands its carry from one page to the next and writes what is left with
+/// [`flush_carry`] before it deletes anything or ends; records in a carry are neither in the
+/// store nor in the index, so a stop loses them only as a not-yet-read page would be lost.
+#[derive(Debug, Default)]
+pub struct Carry {
+    pending: Vec<(Record, Arc<str>)>,
+}
+
+impl Carry {
+    /// Records waiting.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Whether none wait.
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+}
+
 struct Writer<'c> {
     catalog: &'c Catalog,
     index_batch: Option<IndexBatch<'c>>,
     source_id: &'c str,
-    source_url: &'c str,
     run_id: Option<&'c str>,
     origins: Option<&'c HashMap<String, Origin>>,
-    pending: Vec<Record>,
+    pending: Vec<(Record, Arc<str>)>,
+    /// Pending records that trigger a write.
+    limit: usize,
     changed_since_commit: u64,
 }
 
@@ -65,10 +92,10 @@ impl<'c> Writer<'c> {
         let writes: Vec<RecordWrite<'_>> = self
             .pending
             .iter()
-            .map(|record| RecordWrite {
+            .map(|(record, source_url)| RecordWrite {
                 record,
                 source_id: self.source_id,
-                source_url: self.source_url,
+                source_url,
                 origin: self.origins.and_then(|origins| origins.get(&record.iri)),
             })
             .collect();
@@ -94,10 +121,10 @@ impl<'c> Writer<'c> {
         // A bulk-loaded record is stored exactly as delivered: summarise it from memory.
         let fresh: HashSet<&str> = outcome.fresh_ids.iter().map(String::as_str).collect();
         let sources = [self.source_id.to_owned()];
-        for record in self
+        for (record, _) in self
             .pending
             .iter()
-            .filter(|r| fresh.contains(r.id.as_str()))
+            .filter(|(r, _)| fresh.contains(r.id.as_str()))
         {
             let facts = RecordFacts {
                 id: &record.id,
@@ -148,7 +175,7 @@ pub fn import_document(
         run_id: None,
         origins: None,
     };
-    import_document_of_run(catalog, document, &run, &mut |_| {}, on_progress)
+    import_document_of_run(catalog, document, &run, None, &mut |_| {}, on_progress)
 }
 
 /// Who a document is read for: the source, and the harvest run if any.
@@ -165,27 +192,41 @@ pub struct DocumentRun<'a> {
 }
 
 /// As [`import_document`], for a harvest run: `on_record` sees the id of every record the
-/// document delivers (written or unchanged), before it is written.
+/// document delivers (written or unchanged), before it is written. With a `carry`, the
+/// records waiting in it are taken up first and up to [`CARRY_LIMIT`] records are left in it
+/// at the end instead of being written; the report then counts as added, updated and
+/// unchanged the records written by this call, whichever document they came from.
 pub fn import_document_of_run(
     catalog: &Catalog,
     document: &RdfDocument<'_>,
     run: &DocumentRun<'_>,
+    carry: Option<&mut Carry>,
     on_record: &mut dyn FnMut(&str),
     on_progress: &dyn Fn(u64),
 ) -> Result<DocumentReport> {
     let source_id = run.source_id;
     let mut report = DocumentReport::default();
     let mut builder = RecordBuilder::new(&catalog.rules, source_id);
+    let source_url: Arc<str> = Arc::from(document.name.as_str());
+    let limit = if carry.is_some() {
+        CARRY_LIMIT
+    } else {
+        STORE_BATCH
+    };
     let mut writer = Writer {
         catalog,
         index_batch: None,
         source_id,
-        source_url: &document.name,
         run_id: run.run_id,
         origins: run.origins,
         pending: Vec::with_capacity(STORE_BATCH),
+        limit,
         changed_since_commit: 0,
     };
+    let mut carry = carry;
+    if let Some(carry) = carry.as_deref_mut() {
+        writer.pending.append(&mut carry.pending);
+    }
     let mut handled = 0u64;
     let mut failure: Option<anyhow::Error> = None;
     let split = split_records(document, &catalog.rules, |raw| {
@@ -206,8 +247,8 @@ pub fn import_document_of_run(
             }
         }
         on_record(&record.id);
-        writer.pending.push(record);
-        if writer.pending.len() >= STORE_BATCH {
+        writer.pending.push((record, source_url.clone()));
+        if writer.pending.len() >= writer.limit {
             if let Err(error) = writer.flush(&mut report) {
                 let message = format!("{error:#}");
                 failure = Some(error);
@@ -220,17 +261,56 @@ pub fn import_document_of_run(
         }
         Ok(())
     });
-    let split = match (split, failure) {
-        (_, Some(error)) => return Err(error),
-        (Err(error), None) => return Err(error.into()),
-        (Ok(split), None) => split,
+    let outcome = match (split, failure) {
+        (_, Some(error)) => Err(error),
+        (Err(error), None) => Err(error.into()),
+        (Ok(split), None) => Ok(split),
     };
-    writer.flush(&mut report)?;
+    // Whatever happened, what was not written goes back to the carry (none is lost).
+    let split = match (outcome, carry) {
+        (Ok(split), Some(carry)) => {
+            carry.pending.append(&mut writer.pending);
+            split
+        }
+        (Ok(split), None) => {
+            writer.flush(&mut report)?;
+            split
+        }
+        (Err(error), Some(carry)) => {
+            carry.pending.append(&mut writer.pending);
+            writer.commit_index()?;
+            return Err(error);
+        }
+        (Err(error), None) => return Err(error),
+    };
     writer.commit_index()?;
     on_progress(handled);
     report.records = split.records;
     report.parse = split.parse;
     report.containers = split.containers;
+    Ok(report)
+}
+
+/// Writes the records waiting in `carry` (and indexes them): the added, updated and unchanged
+/// counts are in the report.
+pub fn flush_carry(
+    catalog: &Catalog,
+    run: &DocumentRun<'_>,
+    carry: &mut Carry,
+) -> Result<DocumentReport> {
+    let mut report = DocumentReport::default();
+    let mut writer = Writer {
+        catalog,
+        index_batch: None,
+        source_id: run.source_id,
+        run_id: run.run_id,
+        origins: run.origins,
+        pending: std::mem::take(&mut carry.pending),
+        limit: CARRY_LIMIT,
+        changed_since_commit: 0,
+    };
+    writer.flush(&mut report)?;
+    writer.commit_index()?;
     Ok(report)
 }
 

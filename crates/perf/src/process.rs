@@ -33,6 +33,24 @@ pub fn peak_rss_mib(pid: u32) -> Option<f64> {
     status_kib(pid, "VmHWM:").map(|kib| kib / 1024.0)
 }
 
+/// The first child of process `parent` (waits up to 10 s for it to appear), else `parent`.
+fn wait_for_child_of(parent: u32) -> u32 {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        let children = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+        {
+            return pid;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    parent
+}
+
 /// A process's current resident memory (VmRSS) in MiB.
 pub fn rss_mib(pid: u32) -> Option<f64> {
     status_kib(pid, "VmRSS:").map(|kib| kib / 1024.0)
@@ -68,22 +86,28 @@ impl Ldtcat {
     ) -> Result<Finished> {
         let config = config_dir.to_string_lossy().into_owned();
         let mut command = self.command(&["harvest", source, "--harvest-config", &config]);
+        if let Some(file) = profile {
+            // perf starts ldtcat itself, so that every thread it ever makes is sampled.
+            let program = command.get_program().to_owned();
+            let args: Vec<std::ffi::OsString> = command.get_args().map(ToOwned::to_owned).collect();
+            let mut wrapped = Command::new("perf");
+            wrapped
+                .args(["record", "-F", "499", "-g", "-o"])
+                .arg(file)
+                .arg("--")
+                .arg(program)
+                .args(args)
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::null());
+            command = wrapped;
+        }
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let started = Instant::now();
         let child = command.spawn().context("starting ldtcat harvest")?;
-        let pid = child.id();
-        let recorder = match profile {
-            Some(file) => Some(
-                Command::new("perf")
-                    .args(["record", "-F", "499", "-g", "-o"])
-                    .arg(file)
-                    .args(["-p", &pid.to_string()])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .context("starting perf record (Debian package linux-perf)")?,
-            ),
-            None => None,
+        let pid = if profile.is_some() {
+            wait_for_child_of(child.id())
+        } else {
+            child.id()
         };
         // VmHWM only grows: the last reading before the exit is the peak, to one interval.
         let watcher = std::thread::spawn(move || {
@@ -97,9 +121,6 @@ impl Ldtcat {
         let output = child.wait_with_output()?;
         let seconds = started.elapsed().as_secs_f64();
         let peak_rss_mib = watcher.join().unwrap_or(f64::NAN);
-        if let Some(mut recorder) = recorder {
-            let _ = recorder.wait();
-        }
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         if !output.status.success() {
             bail!(

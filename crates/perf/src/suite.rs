@@ -118,7 +118,7 @@ pub fn run(
         parsed.datasets_per_second(),
         "datasets/s",
     );
-    let (bulk, bulk_size) = limits::bulk_load(&pages, &work.join("raw-store"))?;
+    let (bulk, bulk_size) = limits::bulk_load(&pages, &work.join("raw-store"), usize::MAX)?;
     report.add(
         n,
         "raw.bulk_loader.records_per_second",
@@ -141,6 +141,11 @@ pub fn run(
         "MiB",
     );
     std::fs::remove_dir_all(work.join("raw-store"))?;
+    // The same with one atomic commit per page, as the catalogue committed its batches
+    // before it carried records from page to page (up to N = 100,000: it is slow).
+    if n <= 100_000 {
+        bulk_per_page(n, &pages, &work, report)?;
+    }
     let (indexed, index_size) = limits::index(&pages, &work.join("raw-index"))?;
     report.add(
         n,
@@ -391,7 +396,7 @@ pub fn run(
         &facet_file,
         serde_json::json!({ "facet": facet }).to_string(),
     )?;
-    let facet_repeat = (settings.sparql_repeat / 10).max(5);
+    let facet_repeat = (settings.sparql_repeat / 50).max(5);
     if let Some(drivers) = &settings.drivers {
         let endpoint = format!("{base}/sparql");
         for (file, name, repeat) in [
@@ -443,6 +448,26 @@ pub fn run(
     Ok(())
 }
 
+fn bulk_per_page(n: usize, pages: &[PathBuf], work: &Path, report: &mut Report) -> Result<()> {
+    let (per_page, per_page_size) = limits::bulk_load(pages, &work.join("raw-store"), 1)?;
+    report.add(
+        n,
+        "raw.bulk_loader_per_page.records_per_second",
+        "raw Oxigraph BulkLoader, one commit per page of the harvest",
+        per_page.datasets_per_second(),
+        "datasets/s",
+    );
+    report.add(
+        n,
+        "raw.bulk_loader_per_page.store_mib",
+        "raw BulkLoader with a commit per page: store on disk",
+        per_page_size,
+        "MiB",
+    );
+    std::fs::remove_dir_all(work.join("raw-store"))?;
+    Ok(())
+}
+
 fn add_sparql(
     report: &mut Report,
     n: usize,
@@ -452,13 +477,29 @@ fn add_sparql(
     json: &serde_json::Value,
 ) -> Result<()> {
     let errors = json["errors"].as_u64().unwrap_or(0);
+    let requests = json["requests"].as_u64().unwrap_or(0);
+    // A lookup must always work; an aggregate over the whole store may meet the endpoint's
+    // time limit, which is reported, not hidden.
     ensure!(
-        errors == 0,
+        errors == 0 || name != "lookup",
         "{engine} {name}: {errors} SPARQL errors: {}",
         json["first_error"]
     );
+    if errors > 0 {
+        report.note(format!(
+            "N = {n}: {engine} {name}: {errors} of {requests} requests failed: {}",
+            json["first_error"]
+        ));
+        report.add(
+            n,
+            &format!("{prefix}.{name}.errors"),
+            &format!("{engine} SPARQL over HTTP, {name}: failed requests"),
+            errors as f64,
+            "requests",
+        );
+    }
     ensure!(
-        json["rows_first"].as_u64().unwrap_or(0) > 0,
+        json["rows_first"].as_u64().unwrap_or(0) > 0 || errors > 0,
         "{engine} {name}: no rows"
     );
     for stat in ["p50_ms", "p99_ms"] {
@@ -575,6 +616,12 @@ fn ratios(n: usize, report: &mut Report) {
             "ingest ÷ raw BulkLoader (records/s)",
             "ingest.records_per_second",
             "raw.bulk_loader.records_per_second",
+        ),
+        (
+            "ratio.ingest_vs_bulk_loader_per_page",
+            "ingest ÷ raw BulkLoader with a commit per page",
+            "ingest.records_per_second",
+            "raw.bulk_loader_per_page.records_per_second",
         ),
         (
             "ratio.ingest_vs_raw_parse",

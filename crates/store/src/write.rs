@@ -1,5 +1,6 @@
-//! Writing a batch of records from one source: compare hashes, write only what changed, in
-//! one transaction.
+//! Writing a batch of records from one source: records new to the store are bulk-loaded
+//! ([`crate::bulk`]); the others are compared by hash and written only if changed, in
+//! transactions of a thousand.
 
 use chrono::{DateTime, Utc};
 use ldtcat_model::Record;
@@ -48,6 +49,9 @@ pub struct WriteOutcome {
     pub fresh_ids: Vec<String>,
 }
 
+/// Records compared and written per transaction (a batch may hold more).
+const TRANSACTION_RECORDS: usize = 1_000;
+
 /// What the store knows of a record before the write.
 struct Existing {
     hash: String,
@@ -70,7 +74,7 @@ enum Action {
 }
 
 impl CatalogStore {
-    /// Writes the records of a batch that changed, in one transaction.
+    /// Writes the records of a batch that changed (see [`CatalogStore::write_records_of_run`]).
     pub fn write_records(
         &self,
         batch: &[RecordWrite<'_>],
@@ -85,7 +89,7 @@ impl CatalogStore {
     ///
     /// Records new to the store are bulk-loaded first when there are at least
     /// [`MIN_BULK_RECORDS`] of them (see [`crate::bulk`]); the others are compared and written
-    /// in one transaction.
+    /// in transactions of a thousand (each record with its CatalogRecord, whole).
     pub fn write_records_of_run(
         &self,
         batch: &[RecordWrite<'_>],
@@ -94,17 +98,25 @@ impl CatalogStore {
     ) -> Result<WriteOutcome, StoreError> {
         let _guard = self.sequence_guard();
         let (fresh, rest) = self.partition_fresh(batch)?;
-        if fresh.len() < MIN_BULK_RECORDS {
-            let all: Vec<&RecordWrite<'_>> = batch.iter().collect();
-            return self.write_in_transaction(&all, run_id, now);
+        let mut outcome = WriteOutcome::default();
+        let rest = if fresh.len() < MIN_BULK_RECORDS {
+            batch.iter().collect()
+        } else {
+            self.bulk_insert(&fresh, run_id, now)?;
+            outcome.added += fresh.len() as u64;
+            outcome.fresh_ids = fresh.iter().map(|w| w.record.id.clone()).collect();
+            outcome
+                .changed_ids
+                .extend(outcome.fresh_ids.iter().cloned());
+            rest
+        };
+        for chunk in rest.chunks(TRANSACTION_RECORDS) {
+            let written = self.write_in_transaction(chunk, run_id, now)?;
+            outcome.added += written.added;
+            outcome.updated += written.updated;
+            outcome.unchanged += written.unchanged;
+            outcome.changed_ids.extend(written.changed_ids);
         }
-        self.bulk_insert(&fresh, run_id, now)?;
-        let mut outcome = self.write_in_transaction(&rest, run_id, now)?;
-        outcome.added += fresh.len() as u64;
-        outcome.fresh_ids = fresh.iter().map(|w| w.record.id.clone()).collect();
-        outcome
-            .changed_ids
-            .extend(outcome.fresh_ids.iter().cloned());
         Ok(outcome)
     }
 

@@ -76,11 +76,23 @@ fn fresh_records_are_bulk_loaded_complete_and_numbered_in_order() {
     let numbers: Vec<u64> = entries.iter().map(|e| e.sequence).collect();
     assert_eq!(numbers, (1..=100).collect::<Vec<u64>>());
     assert_eq!(store.last_sequence().expect("counter"), 100);
+    let counters = store
+        .oxigraph()
+        .quads_for_pattern(
+            Some(oxigraph::model::NamedNodeRef::new_unchecked("urn:ldtcat:feed").into()),
+            None,
+            None,
+            None,
+        )
+        .count();
+    assert_eq!(counters, 2, "one counter (sequence and time), not two");
 
     // Delivered again: nothing is written.
+    let quads = store.oxigraph().len().expect("len");
     let again = write(&store, &first);
     assert_eq!((again.added, again.unchanged), (0, 100));
     assert_eq!(store.last_sequence().expect("counter"), 100);
+    assert_eq!(store.oxigraph().len().expect("len"), quads);
 
     // A batch of fresh and changed records: the fresh ones are bulk-loaded, the changed ones
     // go through the transaction, and numbering continues without a gap or a repeat.

@@ -220,7 +220,7 @@ impl Generator {
             let theme = THEMES[pick(3, THEMES.len())];
             let _ = write!(out, " ;\n  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/{theme}>");
         }
-        let publisher = take(1).then(|| n % 97);
+        let publisher = take(1).then_some(n % 97);
         if let Some(publisher) = publisher {
             let _ = write!(
                 out,
@@ -298,7 +298,7 @@ impl Generator {
         if let Some(publisher) = publisher {
             // One description per publisher, whichever dataset repeats it.
             let (home, _, _) = CITIES[publisher % CITIES.len()];
-            let _ = write!(out, "<https://data.example.org/org/{publisher}> a foaf:Agent ; foaf:name \"City of {home} ({publisher})\" .\n");
+            let _ = writeln!(out, "<https://data.example.org/org/{publisher}> a foaf:Agent ; foaf:name \"City of {home} ({publisher})\" .");
         }
         out.push('\n');
     }

@@ -318,7 +318,8 @@ pub fn run(
         ("api_search_filtered", "/api/search, filters only (kind, format, bbox, modified since)", CITIES.iter().map(|_| format!("{base}/api/search?kind=dataset&format=http://publications.europa.eu/resource/authority/file-type/CSV&bbox=3,49,8,52&modified_since=2025-03-01T00:00:00Z")).collect()),
         ("html_search", "/search (HTML), one term", SEARCH_WORDS.iter().map(|w| format!("{base}/search?q={w}")).collect()),
         ("resources", "/resources/{id} (HTML)", ids.iter().map(|id| format!("{base}/resources/{id}")).collect()),
-        ("catalog", "/catalog pages (Turtle, Hydra)", (1..=20).map(|p| format!("{base}/catalog.ttl?page={}", 1 + (p * 37) % (n / 100).max(1))).collect()),
+        // As a harvester reads it: each page asked with the cursor of the one before.
+        ("catalog", "/catalog pages of 100 (Turtle, Hydra) asked by their `after` cursor", ids.iter().map(|id| format!("{base}/catalog.ttl?after={id}")).collect()),
     ];
     let load_settings = LoadSettings {
         clients: settings.clients,
@@ -347,12 +348,12 @@ pub fn run(
             ..load_settings
         };
         let result = load_runtime.block_on(load::run(Arc::new(urls), load_settings))?;
-        ensure!(
-            result.errors == 0,
-            "{key}: {} of {} requests failed",
-            result.errors,
-            result.requests
-        );
+        if result.errors > 0 {
+            report.note(format!(
+                "N = {n}: {key}: {} of {} requests failed or timed out (60 s)",
+                result.errors, result.requests
+            ));
+        }
         report.add(
             n,
             &format!("{key}.requests_per_second"),

@@ -111,7 +111,7 @@ fn fresh_records_are_bulk_loaded_complete_and_numbered_in_order() {
 #[test]
 fn a_record_twice_in_a_batch_is_stored_once_and_few_fresh_records_use_the_transaction() {
     let store = CatalogStore::open_in_memory().expect("store");
-    let mut batch = datasets(0..MIN_BULK_RECORDS as usize, "one");
+    let mut batch = datasets(0..MIN_BULK_RECORDS, "one");
     batch.extend(datasets(5..6, "one"));
     let outcome = write(&store, &batch);
     assert_eq!(outcome.added, MIN_BULK_RECORDS as u64);

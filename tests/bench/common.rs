@@ -15,26 +15,9 @@ pub fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-/// The size of a file or folder on disk, in MiB.
-pub fn disk_mib(path: &Path) -> f64 {
-    fn walk(path: &Path) -> u64 {
-        let Ok(metadata) = std::fs::metadata(path) else {
-            return 0;
-        };
-        if metadata.is_file() {
-            return metadata.len();
-        }
-        std::fs::read_dir(path)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| walk(&e.path()))
-                    .sum()
-            })
-            .unwrap_or(0)
-    }
-    walk(path) as f64 / (1024.0 * 1024.0)
-}
+/// The size of a file or folder on disk, in MiB (the performance suite's measure).
+#[allow(unused_imports)]
+pub use ldtcat_perf::process::disk_mib;
 
 /// The `p` quantile (0 to 1) of sorted durations, in milliseconds.
 pub fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -38,33 +38,37 @@ fn parser() -> RdfParser {
     RdfParser::from_format(RdfFormat::Turtle)
 }
 
-fn is_dataset_type(quad: &Quad) -> bool {
-    quad.predicate.as_str() == ns_type()
-        && matches!(&quad.object, Term::NamedNode(n) if n.as_str() == dataset_class())
+/// Recognises `?d rdf:type dcat:Dataset` without allocating per statement.
+struct DatasetType {
+    rdf_type: String,
+    dataset: String,
 }
 
-fn ns_type() -> String {
-    format!("{}type", ns::RDF)
-}
+impl DatasetType {
+    fn new() -> Self {
+        Self {
+            rdf_type: format!("{}type", ns::RDF),
+            dataset: format!("{}Dataset", ns::DCAT),
+        }
+    }
 
-fn dataset_class() -> String {
-    format!("{}Dataset", ns::DCAT)
+    fn matches(&self, quad: &Quad) -> bool {
+        quad.predicate.as_str() == self.rdf_type
+            && matches!(&quad.object, Term::NamedNode(n) if n.as_str() == self.dataset)
+    }
 }
 
 /// Parses every page with oxttl (through Oxigraph's parser), counting statements.
 pub fn parse(pages: &[PathBuf]) -> Result<Raw> {
     let started = Instant::now();
     let (mut statements, mut datasets) = (0u64, 0u64);
-    let rdf_type = ns_type();
-    let dataset = dataset_class();
+    let dataset_type = DatasetType::new();
     for page in pages {
         let file = std::io::BufReader::new(std::fs::File::open(page)?);
         for quad in parser().for_reader(file) {
             let quad = quad?;
             statements += 1;
-            if quad.predicate.as_str() == rdf_type
-                && matches!(&quad.object, Term::NamedNode(n) if n.as_str() == dataset)
-            {
+            if dataset_type.matches(&quad) {
                 datasets += 1;
             }
         }
@@ -86,6 +90,7 @@ pub fn bulk_load(pages: &[PathBuf], dir: &Path, pages_per_commit: usize) -> Resu
     let (mut statements, mut datasets) = (0u64, 0u64);
     let mut graph = GraphName::DefaultGraph;
     let mut errors = 0u64;
+    let dataset_type = DatasetType::new();
     for chunk in pages.chunks(pages_per_commit.max(1)) {
         let mut loader = store.bulk_loader();
         let quads = chunk
@@ -94,7 +99,7 @@ pub fn bulk_load(pages: &[PathBuf], dir: &Path, pages_per_commit: usize) -> Resu
             .flat_map(|file| parser().for_reader(std::io::BufReader::new(file)))
             .filter_map(|quad| quad.map_err(|_| errors += 1).ok())
             .map(|mut quad| {
-                if is_dataset_type(&quad) {
+                if dataset_type.matches(&quad) {
                     datasets += 1;
                     graph =
                         NamedNode::new_unchecked(format!("urn:ldtcat:record:raw{datasets}")).into();

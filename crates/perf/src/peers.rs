@@ -35,17 +35,13 @@ impl Drivers {
             .arg(out)
             .output()
             .with_context(|| format!("running {script} with {}", self.python.display()))?;
-        if output.status.code() == Some(3) {
-            return Ok(Outcome::Unavailable(
-                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            ));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // Exit code 3: the engine is not installed; a missing module: rdflib is not.
+        if output.status.code() == Some(3) || stderr.contains("ModuleNotFoundError") {
+            return Ok(Outcome::Unavailable(stderr.trim().to_owned()));
         }
         if !output.status.success() {
-            bail!(
-                "{script} failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            );
+            bail!("{script} failed ({}): {stderr}", output.status);
         }
         let text = std::fs::read_to_string(out)?;
         Ok(Outcome::Done(serde_json::from_str(&text)?))
@@ -55,25 +51,7 @@ impl Drivers {
     pub fn rdflib_parse(&self, pages: &[PathBuf], max_seconds: f64, out: &Path) -> Result<Outcome> {
         let mut args = vec!["--max-seconds".to_owned(), max_seconds.to_string()];
         args.extend(pages.iter().map(|p| p.to_string_lossy().into_owned()));
-        // The out flag goes before the files for argparse's positional list.
-        let output_flag = ["--out".to_owned(), out.to_string_lossy().into_owned()];
-        let mut all = output_flag.to_vec();
-        all.extend(args);
-        let output = Command::new(&self.python)
-            .arg(self.dir.join("rdflib_parse.py"))
-            .args(&all)
-            .output()
-            .context("running rdflib_parse.py")?;
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if stderr.contains("No module named 'rdflib'") {
-                return Ok(Outcome::Unavailable(stderr.trim().to_owned()));
-            }
-            bail!("rdflib_parse.py failed ({}): {stderr}", output.status);
-        }
-        Ok(Outcome::Done(serde_json::from_str(
-            &std::fs::read_to_string(out)?,
-        )?))
+        self.run("rdflib_parse.py", &args, out)
     }
 
     /// Times `queries` (a JSON file) against `endpoint`.

@@ -51,11 +51,6 @@ fn wait_for_child_of(parent: u32) -> u32 {
     parent
 }
 
-/// A process's current resident memory (VmRSS) in MiB.
-pub fn rss_mib(pid: u32) -> Option<f64> {
-    status_kib(pid, "VmRSS:").map(|kib| kib / 1024.0)
-}
-
 fn status_kib(pid: u32, key: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status

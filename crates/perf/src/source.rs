@@ -75,11 +75,6 @@ impl PageServer {
         format!("http://{}/catalog?page=1", self.address)
     }
 
-    /// The answers so far.
-    pub fn counters(&self) -> &Counters {
-        &self.counters
-    }
-
     /// From now on, pages end with a comment naming `revision` (0: no comment).
     pub fn set_revision(&self, revision: u64) {
         self.counters.revision.store(revision, Ordering::Relaxed);

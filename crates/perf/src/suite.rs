@@ -397,6 +397,12 @@ pub fn run(
         &facet_file,
         serde_json::json!({ "facet": facet }).to_string(),
     )?;
+    // One Virtuoso load answers both query kinds.
+    let both_file = work.join("queries-both.json");
+    std::fs::write(
+        &both_file,
+        serde_json::json!({ "lookup": lookups, "facet": facet }).to_string(),
+    )?;
     let facet_repeat = (settings.sparql_repeat / 50).max(5);
     if let Some(drivers) = &settings.drivers {
         let endpoint = format!("{base}/sparql");
@@ -433,15 +439,7 @@ pub fn run(
 
     if let Some(drivers) = &settings.drivers {
         peer_engines(
-            n,
-            drivers,
-            settings,
-            &work,
-            &pages,
-            &pages_dir,
-            &lookup_file,
-            &facet_file,
-            report,
+            n, drivers, settings, &work, &pages, &pages_dir, &both_file, report,
         )?;
     }
     ratios(n, report);
@@ -523,8 +521,7 @@ fn peer_engines(
     work: &Path,
     pages: &[PathBuf],
     pages_dir: &Path,
-    lookup_file: &Path,
-    facet_file: &Path,
+    queries: &Path,
     report: &mut Report,
 ) -> Result<()> {
     if n <= settings.rdflib_max_n {
@@ -553,21 +550,12 @@ fn peer_engines(
             settings.rdflib_max_n
         ));
     }
-    // One Virtuoso load answers both query kinds (each timed `sparql_repeat` times).
-    let both = work.join("queries-both.json");
-    let read = |file: &Path| -> Result<serde_json::Value> {
-        Ok(serde_json::from_str(&std::fs::read_to_string(file)?)?)
-    };
-    let (lookups, facets) = (read(lookup_file)?, read(facet_file)?);
-    std::fs::write(
-        &both,
-        serde_json::json!({ "lookup": lookups["lookup"], "facet": facets["facet"] }).to_string(),
-    )?;
+    // Both query kinds, each timed `sparql_repeat` times.
     let virtuoso_work = work.join("virtuoso");
     match drivers.virtuoso(
         pages_dir,
         &virtuoso_work,
-        &both,
+        queries,
         settings.sparql_repeat,
         &work.join("virtuoso.json"),
     )? {

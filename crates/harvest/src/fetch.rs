@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use url::Url;
 
 use crate::body::{BodyCollector, PageBody};
+use crate::kinds::{PageRequest, RequestMethod};
 use crate::policy::HostPolicy;
 use crate::HarvestError;
 
@@ -126,6 +127,18 @@ impl Fetcher {
         settings: &RequestSettings,
         validators: Option<&Validators>,
     ) -> Result<FetchOutcome, HarvestError> {
+        self.send(&PageRequest::get(url.clone()), settings, validators)
+            .await
+    }
+
+    /// Sends `request` (GET or POST). A `file:` URL is read in place (GET only).
+    pub async fn send(
+        &self,
+        request: &PageRequest,
+        settings: &RequestSettings,
+        validators: Option<&Validators>,
+    ) -> Result<FetchOutcome, HarvestError> {
+        let url = &request.url;
         self.policy
             .check(url)
             .map_err(|reason| HarvestError::Refused {
@@ -133,6 +146,12 @@ impl Fetcher {
                 reason,
             })?;
         if url.scheme() == "file" {
+            if request.method != RequestMethod::Get {
+                return Err(HarvestError::Refused {
+                    url: url.to_string(),
+                    reason: "a local file can only be read".to_owned(),
+                });
+            }
             return local_file(url, settings);
         }
         let mut headers = HeaderMap::new();
@@ -159,12 +178,18 @@ impl Fetcher {
                 headers.insert(reqwest::header::IF_MODIFIED_SINCE, date);
             }
         }
-        let request = self
-            .client
-            .get(url.clone())
+        let builder = match &request.method {
+            RequestMethod::Get => self.client.get(url.clone()),
+            RequestMethod::Post { body, content_type } => {
+                if let Ok(value) = HeaderValue::from_str(content_type) {
+                    headers.insert(reqwest::header::CONTENT_TYPE, value);
+                }
+                self.client.post(url.clone()).body(body.clone())
+            }
+        };
+        let response = builder
             .headers(headers)
-            .timeout(settings.timeout);
-        let response = request
+            .timeout(settings.timeout)
             .send()
             .await
             .map_err(|error| transport_error(url, &error, settings))?;

@@ -9,7 +9,8 @@ use oxrdfio::RdfFormat;
 use url::Url;
 
 use crate::body::PageBody;
-use crate::fetch::Validators;
+use crate::fetch::{Fetched, Validators};
+use crate::HarvestError;
 
 /// One page of a source.
 #[derive(Debug, Clone)]
@@ -39,6 +40,31 @@ impl Page {
             move || Ok(body.open()? as Box<dyn std::io::Read>),
         )
     }
+}
+
+/// A fetched body as a page of RDF, in the syntax [`choose_format`] gives it (`format`: the
+/// source's configured media type, if any); an error when no RDF syntax fits.
+pub fn rdf_page(fetched: Fetched, format: Option<&str>) -> Result<Page, HarvestError> {
+    let head = fetched.body.head(512);
+    let (chosen, note) =
+        choose_format(format, fetched.content_type.as_deref(), &fetched.url, &head);
+    let Some(chosen) = chosen else {
+        return Err(HarvestError::Unexpected {
+            url: fetched.url.to_string(),
+            message: format!(
+                "no RDF syntax for Content-Type {:?}",
+                fetched.content_type.as_deref().unwrap_or("(none)")
+            ),
+        });
+    };
+    Ok(Page {
+        url: fetched.url,
+        body: fetched.body,
+        format: chosen,
+        bytes: fetched.bytes,
+        validators: fetched.validators,
+        notes: note.into_iter().collect(),
+    })
 }
 
 #[derive(PartialEq, Eq, Clone, Copy, Debug)]

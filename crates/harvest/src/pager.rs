@@ -1,18 +1,21 @@
 //! Reading a source page by page, whatever its kind: [`Pager::next`] yields pages, a 304,
 //! or page failures (saying whether paging can go on), until the source is exhausted.
+//!
+//! The pager holds what every kind shares (the page limit, the visited set, the delay, the
+//! host policy, the conditional first request, fetching with caps and timeouts); what
+//! differs between kinds — the next request, and what an answer becomes — is the kind's
+//! [`SourceReader`] (see [`crate::kinds`]).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ldtcat_config::{SourceConfig, SourceKind};
+use ldtcat_config::SourceConfig;
 use url::Url;
 
-use crate::ckan::CkanCursor;
-use crate::feed::{feed_members, FeedMembers};
-use crate::fetch::{FetchOutcome, Fetcher, RequestSettings, Validators};
-use crate::hydra::next_links;
-use crate::page::{choose_format, Page};
-use crate::sparql::SparqlCursor;
+use crate::feed::FeedMembers;
+use crate::fetch::{FetchOutcome, Fetched, Fetcher, RequestSettings, Validators};
+use crate::kinds::{reader_for, PageRequest, SourceReader};
+use crate::page::Page;
 use crate::HarvestError;
 
 /// `Accept` for RDF documents when no format is configured.
@@ -73,31 +76,25 @@ pub struct KnownPage {
     pub next: Option<String>,
 }
 
-enum Cursor {
-    Dcat {
-        next: Option<Url>,
-    },
-    Ckan(CkanCursor),
-    Sparql(SparqlCursor),
-    Feed {
-        feed: Url,
-        after: u64,
-        page_size: u64,
-        more: bool,
-    },
-}
-
 /// Pages of one source, one at a time.
 pub struct Pager {
     source: SourceConfig,
     fetcher: Fetcher,
     settings: RequestSettings,
-    cursor: Cursor,
+    /// `None` only while a page is being read on the blocking pool, or after a reader
+    /// panicked (the run then ends).
+    reader: Option<Box<dyn SourceReader>>,
     visited: HashSet<String>,
     pages: u64,
-    start: PagerStart,
+    validators: Option<Validators>,
     finished: bool,
-    last_digest: Option<String>,
+}
+
+impl PagerEvent {
+    /// A failure of the page just read; the pager asks the reader whether paging goes on.
+    pub fn failed(error: HarvestError) -> PagerEvent {
+        PagerEvent::Failed { error, more: false }
+    }
 }
 
 impl Pager {
@@ -114,51 +111,28 @@ impl Pager {
                 message,
             })?),
         };
-        let accept = match (source.kind, &source.options.format) {
-            (SourceKind::Ckan, _) => "application/json".to_owned(),
-            (_, Some(format)) => format.clone(),
-            (SourceKind::Sparql, None) => {
-                "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5".to_owned()
-            }
-            (SourceKind::Dcat | SourceKind::Peer, None) => RDF_ACCEPT.to_owned(),
-        };
+        let reader = reader_for(source, &start)?;
+        let accept = source
+            .options
+            .format
+            .clone()
+            .filter(|_| reader.honours_format())
+            .unwrap_or_else(|| reader.accept());
         let settings = RequestSettings {
             accept,
             timeout: source.options.timeout,
             max_bytes: source.options.max_bytes,
             auth_header,
         };
-        let cursor = match source.kind {
-            SourceKind::Dcat => Cursor::Dcat {
-                next: Some(source.url.clone()),
-            },
-            SourceKind::Ckan => Cursor::Ckan(CkanCursor::new(
-                &source.url,
-                source.options.page_size,
-                start.modified_since,
-            )),
-            SourceKind::Sparql => Cursor::Sparql(SparqlCursor::new(
-                &source.url,
-                source.options.query.as_deref(),
-                source.options.page_size,
-            )),
-            SourceKind::Peer => Cursor::Feed {
-                feed: source.url.clone(),
-                after: start.feed_after.unwrap_or(0),
-                page_size: source.options.page_size,
-                more: true,
-            },
-        };
         Ok(Pager {
             source: source.clone(),
             fetcher,
             settings,
-            cursor,
+            reader: Some(reader),
             visited: HashSet::new(),
             pages: 0,
-            start,
+            validators: start.validators,
             finished: false,
-            last_digest: None,
         })
     }
 
@@ -167,24 +141,21 @@ impl Pager {
         self.pages
     }
 
-    /// The SHA-256 (hex) of the last DCAT page's body.
+    /// The SHA-256 (hex) of the last page's body, for kinds that keep page digests.
     pub fn last_digest(&self) -> Option<&str> {
-        self.last_digest.as_deref()
+        self.reader.as_ref()?.last_digest()
     }
 
-    /// The next page a DCAT source links to, as known now.
+    /// The next page the source links to, as known now.
     pub fn next_url(&self) -> Option<&Url> {
-        match &self.cursor {
-            Cursor::Dcat { next } => next.as_ref(),
-            _ => None,
-        }
+        self.reader.as_ref()?.next_url()
     }
 
     /// Tells the pager how many statements the last page held (a SPARQL source ends on an
     /// empty page).
     pub fn page_read(&mut self, statements: u64) {
-        if let Cursor::Sparql(cursor) = &mut self.cursor {
-            cursor.page_read(statements);
+        if let Some(reader) = &mut self.reader {
+            reader.page_read(statements);
         }
     }
 
@@ -193,32 +164,45 @@ impl Pager {
         if self.finished {
             return None;
         }
-        let url = match &mut self.cursor {
-            Cursor::Dcat { next } => next.take(),
-            Cursor::Ckan(cursor) => cursor.next_url(),
-            Cursor::Sparql(cursor) => cursor.next_url(),
-            Cursor::Feed {
-                feed,
-                after,
-                page_size,
-                more,
-            } => more.then(|| {
-                with_query(
-                    feed,
-                    &[
-                        ("after", after.to_string()),
-                        ("page_size", page_size.to_string()),
-                    ],
-                )
-            }),
-        };
-        let Some(url) = url else {
+        let Some(request) = self.reader.as_mut().and_then(|r| r.next_request()) else {
             self.finished = true;
             return None;
         };
-        if self.pages >= self.source.options.max_pages {
+        if let Err(event) = self.admit(&request).await {
             self.finished = true;
-            return Some(PagerEvent::Failed {
+            return Some(event);
+        }
+        let validators = if self.pages == 0 {
+            self.validators.clone()
+        } else {
+            None
+        };
+        self.pages += 1;
+        let outcome = self
+            .fetcher
+            .send(&request, &self.settings, validators.as_ref())
+            .await;
+        let fetched = match outcome {
+            Ok(FetchOutcome::NotModified) => {
+                self.finished = true;
+                return Some(PagerEvent::NotModified);
+            }
+            Ok(FetchOutcome::Body(fetched)) => fetched,
+            Err(error) => return Some(self.failed(error)),
+        };
+        let event = self.read(fetched).await;
+        match event {
+            PagerEvent::Failed { error, .. } => Some(self.failed(error)),
+            event => Some(event),
+        }
+    }
+
+    /// The guards every request passes: the page limit, the visited set, the delay between
+    /// requests, and the host policy (a web source never reads a local file).
+    async fn admit(&mut self, request: &PageRequest) -> Result<(), PagerEvent> {
+        let url = &request.url;
+        if self.pages >= self.source.options.max_pages {
+            return Err(PagerEvent::Failed {
                 error: HarvestError::Refused {
                     url: url.to_string(),
                     reason: format!(
@@ -229,9 +213,8 @@ impl Pager {
                 more: false,
             });
         }
-        if !self.visited.insert(url.to_string()) {
-            self.finished = true;
-            return Some(PagerEvent::Failed {
+        if !self.visited.insert(request.visit_key()) {
+            return Err(PagerEvent::Failed {
                 error: HarvestError::Cycle {
                     url: url.to_string(),
                 },
@@ -245,179 +228,52 @@ impl Pager {
         let checked = if leaves_the_web {
             Err("a web source cannot link to a local file".to_owned())
         } else {
-            self.fetcher.policy().check(&url)
+            self.fetcher.policy().check(url)
         };
-        if let Err(reason) = checked {
-            self.finished = true;
-            return Some(PagerEvent::Failed {
-                error: HarvestError::Refused {
-                    url: url.to_string(),
-                    reason,
-                },
-                more: false,
-            });
-        }
-        let validators = if self.pages == 0 {
-            self.start.validators.clone()
-        } else {
-            None
-        };
-        self.pages += 1;
-        let outcome = self
-            .fetcher
-            .get(&url, &self.settings, validators.as_ref())
-            .await;
-        let fetched = match outcome {
-            Ok(FetchOutcome::NotModified) => {
-                self.finished = true;
-                return Some(PagerEvent::NotModified);
-            }
-            Ok(FetchOutcome::Body(fetched)) => fetched,
-            Err(error) => return Some(self.failed(error)),
-        };
-        match &mut self.cursor {
-            Cursor::Dcat { .. } => {
-                let body = fetched.body.clone();
-                let digest = tokio::task::spawn_blocking(move || body.sha256_hex())
-                    .await
-                    .ok()
-                    .and_then(Result::ok);
-                let known = self.start.known_pages.get(fetched.url.as_str());
-                if let (Some(digest), Some(known)) = (&digest, known) {
-                    if *digest == known.digest {
-                        let next = known.next.as_deref().and_then(|n| Url::parse(n).ok());
-                        self.cursor = Cursor::Dcat { next };
-                        self.last_digest = Some(digest.clone());
-                        return Some(PagerEvent::Unchanged {
-                            url: fetched.url,
-                            bytes: fetched.bytes,
-                        });
-                    }
-                }
-                self.last_digest = digest;
-                Some(self.dcat_page(fetched).await)
-            }
-            Cursor::Ckan(cursor) => match cursor.page(fetched).await {
-                Ok(page) => Some(PagerEvent::Page(page)),
-                Err(error) => Some(self.failed(error)),
+        checked.map_err(|reason| PagerEvent::Failed {
+            error: HarvestError::Refused {
+                url: url.to_string(),
+                reason,
             },
-            Cursor::Sparql(_) => Some(
-                self.rdf_page(fetched)
-                    .map_or_else(|error| self.failed(error), PagerEvent::Page),
-            ),
-            Cursor::Feed { .. } => Some(self.feed_page(fetched).await),
-        }
+            more: false,
+        })
     }
 
-    /// A feed page: its members are read here, and the cursor moves past the last one.
-    async fn feed_page(&mut self, fetched: crate::fetch::Fetched) -> PagerEvent {
-        let page = match self.rdf_page(fetched) {
-            Ok(page) => page,
-            Err(error) => return self.failed(error),
+    /// Lets the reader make an event of `fetched`, on the blocking pool.
+    async fn read(&mut self, fetched: Fetched) -> PagerEvent {
+        let url = fetched.url.to_string();
+        let Some(mut reader) = self.reader.take() else {
+            return PagerEvent::failed(HarvestError::Unexpected {
+                url,
+                message: "the source's reader is gone".to_owned(),
+            });
         };
-        let scanned = {
-            let page = page.clone();
-            tokio::task::spawn_blocking(move || feed_members(&page.document())).await
-        };
-        let members = match scanned {
-            Ok(members) => members,
+        let read = tokio::task::spawn_blocking(move || {
+            let event = reader.read(fetched);
+            (reader, event)
+        })
+        .await;
+        match read {
+            Ok((reader, event)) => {
+                self.reader = Some(reader);
+                event
+            }
             Err(error) => {
-                return self.failed(HarvestError::Unexpected {
-                    url: page.url.to_string(),
-                    message: format!("feed scan failed: {error}"),
+                self.finished = true;
+                PagerEvent::failed(HarvestError::Unexpected {
+                    url,
+                    message: format!("reading the page failed: {error}"),
                 })
             }
-        };
-        if let Some(error) = &members.error {
-            return self.failed(HarvestError::Unexpected {
-                url: page.url.to_string(),
-                message: format!("the feed page does not parse: {error}"),
-            });
         }
-        if let Cursor::Feed { after, more, .. } = &mut self.cursor {
-            match members.members.last() {
-                Some(last) if last.sequence > *after => {
-                    *after = last.sequence;
-                    *more = members.more;
-                }
-                _ => *more = false,
-            }
-        }
-        PagerEvent::Feed { page, members }
     }
 
     fn failed(&mut self, error: HarvestError) -> PagerEvent {
-        let more = match &mut self.cursor {
-            Cursor::Dcat { .. } => false,
-            Cursor::Ckan(cursor) => cursor.skip_failed_page(),
-            Cursor::Sparql(_) | Cursor::Feed { .. } => false,
-        };
+        let more = !self.finished && self.reader.as_mut().is_some_and(|r| r.after_failure());
         if !more {
             self.finished = true;
         }
         PagerEvent::Failed { error, more }
-    }
-
-    fn rdf_page(&self, fetched: crate::fetch::Fetched) -> Result<Page, HarvestError> {
-        let head = fetched.body.head(512);
-        let (format, note) = choose_format(
-            self.source.options.format.as_deref(),
-            fetched.content_type.as_deref(),
-            &fetched.url,
-            &head,
-        );
-        let Some(format) = format else {
-            return Err(HarvestError::Unexpected {
-                url: fetched.url.to_string(),
-                message: format!(
-                    "no RDF syntax for Content-Type {:?}",
-                    fetched.content_type.as_deref().unwrap_or("(none)")
-                ),
-            });
-        };
-        Ok(Page {
-            url: fetched.url,
-            body: fetched.body,
-            format,
-            bytes: fetched.bytes,
-            validators: fetched.validators,
-            notes: note.into_iter().collect(),
-        })
-    }
-
-    async fn dcat_page(&mut self, fetched: crate::fetch::Fetched) -> PagerEvent {
-        let mut page = match self.rdf_page(fetched) {
-            Ok(page) => page,
-            Err(error) => return self.failed(error),
-        };
-        let scanned = {
-            let page = page.clone();
-            tokio::task::spawn_blocking(move || next_links(&page.document(), &page.url)).await
-        };
-        let links = match scanned {
-            Ok(links) => links,
-            Err(error) => {
-                return self.failed(HarvestError::Unexpected {
-                    url: page.url.to_string(),
-                    message: format!("paging scan failed: {error}"),
-                })
-            }
-        };
-        for invalid in &links.invalid {
-            page.notes
-                .push(format!("{}: next link is not a URL: {invalid}", page.url));
-        }
-        if links.links.len() > 1 {
-            page.notes.push(format!(
-                "{}: {} next links; following the first",
-                page.url,
-                links.links.len()
-            ));
-        }
-        if let Cursor::Dcat { next } = &mut self.cursor {
-            *next = links.links.into_iter().next();
-        }
-        PagerEvent::Page(page)
     }
 }
 

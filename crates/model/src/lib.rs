@@ -3,6 +3,7 @@
 pub mod canon;
 pub mod classify;
 pub mod contexts;
+pub mod describe;
 mod error;
 pub mod extract;
 pub mod format;

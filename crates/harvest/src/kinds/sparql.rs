@@ -5,7 +5,10 @@
 
 use url::Url;
 
-use crate::pager::with_query;
+use crate::fetch::Fetched;
+use crate::kinds::{PageRequest, SourceReader};
+use crate::page::rdf_page;
+use crate::pager::{with_query, PagerEvent};
 
 /// The default query: DCAT resources, sorted, a page at a time, with their statements and
 /// two levels of the nodes they point to (distributions, contact points, periods), but not
@@ -35,11 +38,18 @@ pub struct SparqlCursor {
     offset: u64,
     paged: bool,
     done: bool,
+    format: Option<String>,
 }
 
 impl SparqlCursor {
-    /// A cursor on `endpoint` with `query` (the default when `None`).
-    pub fn new(endpoint: &Url, query: Option<&str>, page_size: u64) -> SparqlCursor {
+    /// A cursor on `endpoint` with `query` (the default when `None`); `format` overrides
+    /// the syntax of the answers.
+    pub fn new(
+        endpoint: &Url,
+        query: Option<&str>,
+        page_size: u64,
+        format: Option<String>,
+    ) -> SparqlCursor {
         let query = query.unwrap_or(DEFAULT_QUERY).to_owned();
         let paged = query.contains("{offset}");
         SparqlCursor {
@@ -49,11 +59,12 @@ impl SparqlCursor {
             offset: 0,
             paged,
             done: false,
+            format,
         }
     }
 
     /// The URL of the next request.
-    pub fn next_url(&mut self) -> Option<Url> {
+    fn next_page_url(&mut self) -> Option<Url> {
         if self.done {
             return None;
         }
@@ -67,9 +78,26 @@ impl SparqlCursor {
         self.offset += self.page_size;
         Some(with_query(&self.endpoint, &[("query", query)]))
     }
+}
+
+impl SourceReader for SparqlCursor {
+    fn accept(&self) -> String {
+        "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5".to_owned()
+    }
+
+    fn next_request(&mut self) -> Option<PageRequest> {
+        self.next_page_url().map(PageRequest::get)
+    }
+
+    fn read(&mut self, fetched: Fetched) -> PagerEvent {
+        match rdf_page(fetched, self.format.as_deref()) {
+            Ok(page) => PagerEvent::Page(page),
+            Err(error) => PagerEvent::failed(error),
+        }
+    }
 
     /// A page without statements ends the harvest.
-    pub fn page_read(&mut self, statements: u64) {
+    fn page_read(&mut self, statements: u64) {
         if statements == 0 {
             self.done = true;
         }

@@ -13,8 +13,9 @@ use url::Url;
 use crate::body::PageBody;
 use crate::ckan_map::{map_packages, Package};
 use crate::fetch::Fetched;
+use crate::kinds::{PageRequest, SourceReader};
 use crate::page::Page;
-use crate::pager::with_query;
+use crate::pager::{with_query, PagerEvent};
 use crate::HarvestError;
 
 /// Where a CKAN harvest is.
@@ -64,7 +65,7 @@ impl CkanCursor {
     }
 
     /// The URL of the next page, or `None` when all were read.
-    pub fn next_url(&mut self) -> Option<Url> {
+    fn next_page_url(&self) -> Option<Url> {
         if self.done {
             return None;
         }
@@ -87,7 +88,7 @@ impl CkanCursor {
     }
 
     /// After a failed page: skip it when the total is known and more pages remain.
-    pub fn skip_failed_page(&mut self) -> bool {
+    fn skip_failed_page(&mut self) -> bool {
         match self.count {
             Some(count) if self.start + self.rows < count => {
                 self.start += self.rows;
@@ -101,16 +102,9 @@ impl CkanCursor {
     }
 
     /// Maps one fetched `package_search` answer to a page of DCAT-AP.
-    pub async fn page(&mut self, fetched: Fetched) -> Result<Page, HarvestError> {
+    fn page(&mut self, fetched: Fetched) -> Result<Page, HarvestError> {
         let url = fetched.url.clone();
-        let site = self.site.clone();
-        let body = fetched.body.clone();
-        let mapped = tokio::task::spawn_blocking(move || parse_and_map(&body, &site)).await;
-        let (count, n_packages, ntriples, notes) = mapped
-            .map_err(|error| HarvestError::Unexpected {
-                url: url.to_string(),
-                message: format!("mapping failed: {error}"),
-            })?
+        let (count, n_packages, ntriples, notes) = parse_and_map(&fetched.body, &self.site)
             .map_err(|message| HarvestError::Unexpected {
                 url: url.to_string(),
                 message,
@@ -128,6 +122,31 @@ impl CkanCursor {
             validators: fetched.validators,
             notes,
         })
+    }
+}
+
+impl SourceReader for CkanCursor {
+    fn accept(&self) -> String {
+        "application/json".to_owned()
+    }
+
+    fn honours_format(&self) -> bool {
+        false
+    }
+
+    fn next_request(&mut self) -> Option<PageRequest> {
+        self.next_page_url().map(PageRequest::get)
+    }
+
+    fn read(&mut self, fetched: Fetched) -> PagerEvent {
+        match self.page(fetched) {
+            Ok(page) => PagerEvent::Page(page),
+            Err(error) => PagerEvent::failed(error),
+        }
+    }
+
+    fn after_failure(&mut self) -> bool {
+        self.skip_failed_page()
     }
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing ldtcat needs on a fresh Debian machine with Rust:
 # the Debian packages (libclang for Oxigraph's RocksDB bindings, a C++ compiler) and, with
-# --test, the Python tools used by the interoperability tests (in .venv) and the npm LDES
-# client read by the federation tests (in tests/js/node_modules). --perf does all that --test
+# --test, the Python tools used by the interoperability tests (in .venv; pycsw in .venv-pycsw) and the npm LDES
+# client read by the federation tests and playwright-core with axe-core for the browser tests
+# (in tests/js/node_modules), and Debian's chromium, which the browser tests drive. --perf does all that --test
 # does and also installs Virtuoso 7 (Debian's virtuoso-opensource), which the performance
 # suite (tests/perf) loads and queries as a private instance on loopback; the package's own
 # system service is kept stopped and disabled.
@@ -31,6 +32,13 @@ if [[ "$test_tools" == true && -f tests/python/requirements.txt ]]; then
   fi
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 fi
+if [[ "$test_tools" == true && -f tests/python/requirements-pycsw.txt ]]; then
+  if [[ ! -x .venv-pycsw/bin/python ]]; then
+    python3 -m venv .venv-pycsw
+  fi
+  .venv-pycsw/bin/pip install --quiet --disable-pip-version-check \
+    -r tests/python/requirements-pycsw.txt
+fi
 
 if [[ "$test_tools" == true && -f tests/js/package-lock.json ]]; then
   if ! command -v npm >/dev/null 2>&1; then
@@ -40,9 +48,21 @@ if [[ "$test_tools" == true && -f tests/js/package-lock.json ]]; then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm
   fi
-  if [[ ! -d tests/js/node_modules/ldes-client ]]; then
+  if [[ ! -d tests/js/node_modules/ldes-client || ! -d tests/js/node_modules/playwright-core \
+        || ! -d tests/js/node_modules/axe-core ]]; then
     npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
   fi
+fi
+
+# The browser tests (tests/browser.rs) drive Debian's Chromium through playwright-core; no
+# browser is downloaded by npm.
+if [[ "$test_tools" == true ]] && ! dpkg -s chromium >/dev/null 2>&1; then
+  echo "installing Chromium (Debian's chromium)"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    chromium fonts-dejavu-core
 fi
 
 if [[ "$mode" == "--perf" ]]; then

@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --perf
 export LDTCAT_PYTHON="$PWD/.venv/bin/python"
+export LDTCAT_PYCSW_PYTHON="$PWD/.venv-pycsw/bin/python"
 export LDTCAT_LDES_CLIENT="$PWD/tests/js"
 cargo test --workspace --locked

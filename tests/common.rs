@@ -27,6 +27,7 @@ pub fn import(catalog: &Catalog, files: &[PathBuf], source: &str) -> ImportSumma
 /// The state that serves a catalogue, with default SPARQL limits and no harvest control.
 pub fn app_state(catalog: &Catalog, site: ldtcat_serve::SiteSettings) -> ldtcat_serve::AppState {
     ldtcat_serve::AppState {
+        dsp: ldtcat_serve::DspSettings::default(),
         harvest: None,
         sparql: ldtcat_serve::SparqlService::new(
             catalog.store.oxigraph().clone(),
@@ -35,7 +36,38 @@ pub fn app_state(catalog: &Catalog, site: ldtcat_serve::SiteSettings) -> ldtcat_
         ),
         store: catalog.store.clone(),
         index: std::sync::Arc::clone(&catalog.index),
+        labels: ldtcat_serve::Labels::new(std::sync::Arc::clone(&catalog.index)),
         rules: std::sync::Arc::clone(&catalog.rules),
         site,
     }
+}
+
+/// The Python with the test tools: `LDTCAT_PYTHON`, else the checkout's `.venv`.
+pub fn python() -> PathBuf {
+    let python = std::env::var("LDTCAT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh --test (or scripts/test.sh) first",
+        python.display()
+    );
+    python
+}
+
+/// Runs a driver of `tests/python` and reads the JSON it prints.
+pub fn run_python(script: &str, args: &[String]) -> serde_json::Value {
+    let output = std::process::Command::new(python())
+        .arg(repo_root().join("tests/python").join(script))
+        .args(args)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|error| panic!("{script} printed no JSON ({error}): {stdout}"))
 }

@@ -3,6 +3,7 @@
 
 mod common;
 #[path = "harvest/fixtures.rs"]
+#[allow(dead_code)]
 mod fixtures;
 #[path = "harvest/server.rs"]
 mod server;

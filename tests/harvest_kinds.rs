@@ -10,30 +10,15 @@ mod fixtures;
 #[allow(dead_code)]
 mod server;
 
+use fixtures::run;
 use std::sync::{Arc, Mutex};
 
 use ldtcat::catalog::Catalog;
-use ldtcat::harvest::{run_source, RunRequest};
-use ldtcat_config::SourceConfig;
-use ldtcat_harvest::{Fetcher, HostPolicy};
-use ldtcat_store::{HarvestRun, RunStatus};
+use ldtcat_store::RunStatus;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use oxrdfio::{RdfFormat, RdfParser, RdfSerializer};
 use server::Reply;
-
-async fn run(catalog: &Arc<Catalog>, source: &SourceConfig, full: bool) -> HarvestRun {
-    let fetcher = Fetcher::new(HostPolicy::for_urls([&source.url])).expect("client");
-    run_source(
-        catalog.clone(),
-        fetcher,
-        source.clone(),
-        RunRequest { force_full: full },
-        &|_| {},
-    )
-    .await
-    .expect("report")
-}
 
 fn ckan_fixture() -> serde_json::Value {
     let path = common::repo_root().join("tests/harvest/ckan/package_search_all.json");

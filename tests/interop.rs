@@ -10,38 +10,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use ldtcat::catalog::Catalog;
-
-/// The Python with the test tools: `LDTCAT_PYTHON`, else the checkout's `.venv`.
-fn python() -> PathBuf {
-    let python = std::env::var("LDTCAT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| common::repo_root().join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "{} is missing: run scripts/setup.sh --test (or scripts/test.sh) first",
-        python.display()
-    );
-    python
-}
-
-fn run_python(script: &str, args: &[String]) -> serde_json::Value {
-    let output = Command::new(python())
-        .arg(common::repo_root().join("tests/python").join(script))
-        .args(args)
-        .output()
-        .expect("python runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(&stdout)
-        .unwrap_or_else(|error| panic!("{script} printed no JSON ({error}): {stdout}"))
-}
 
 /// The demo federation plus the official DCAT-AP examples, served on 127.0.0.1.
 struct Live {
@@ -115,7 +85,7 @@ fn third_party_clients_read_what_ldtcat_publishes() {
 
     // A harvester following either Hydra vocabulary collects every record exactly once.
     for link in ["next", "nextPage"] {
-        let report = run_python(
+        let report = common::run_python(
             "hydra_client.py",
             &[
                 format!("{}/catalog.ttl?page_size=10", live.base),
@@ -128,7 +98,7 @@ fn third_party_clients_read_what_ldtcat_publishes() {
 
     // SPARQLWrapper gets correct answers.
     let resource = "https://data.exampleMS.gov/id/dataset/EAMS-APIplatform";
-    let sparql = run_python(
+    let sparql = common::run_python(
         "sparql_client.py",
         &[format!("{}/sparql", live.base), resource.to_owned()],
     );
@@ -178,6 +148,6 @@ fn third_party_clients_read_what_ldtcat_publishes() {
         args.iter().filter(|a| *a == "--record").count() >= 4,
         "the examples' records are checked"
     );
-    let report = run_python("shacl_check.py", &args);
+    let report = common::run_python("shacl_check.py", &args);
     assert_eq!(report["ok"], true, "{report:#}");
 }

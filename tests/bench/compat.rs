@@ -79,6 +79,7 @@ fn main() -> anyhow::Result<()> {
     let assess_seconds = started.elapsed().as_secs_f64();
 
     let state = ldtcat_serve::AppState {
+        dsp: ldtcat_serve::DspSettings::default(),
         harvest: None,
         sparql: ldtcat_serve::SparqlService::new(
             catalog.store.oxigraph().clone(),
@@ -87,6 +88,7 @@ fn main() -> anyhow::Result<()> {
         ),
         store: catalog.store.clone(),
         index: Arc::clone(&catalog.index),
+        labels: ldtcat_serve::Labels::new(Arc::clone(&catalog.index)),
         rules: Arc::clone(&catalog.rules),
         site: ldtcat_serve::SiteSettings::default(),
     };

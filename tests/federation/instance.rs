@@ -160,6 +160,7 @@ async fn serve(
         .await
         .expect("service");
     let state = ldtcat_serve::AppState {
+        dsp: ldtcat_serve::DspSettings::default(),
         harvest: Some(ldtcat_serve::HarvestAdmin {
             control: Arc::new(ServiceControl(service.clone())),
             admin_token: None,
@@ -171,6 +172,7 @@ async fn serve(
         ),
         store: catalog.store.clone(),
         index: Arc::clone(&catalog.index),
+        labels: ldtcat_serve::Labels::new(Arc::clone(&catalog.index)),
         rules: Arc::clone(&catalog.rules),
         site: ldtcat_serve::SiteSettings {
             title: format!("Instance {name}"),

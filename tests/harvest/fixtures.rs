@@ -1,14 +1,33 @@
 //! Catalogues cut into Hydra pages, in any RDF syntax and either paging variant, and the
-//! harvest configuration of test sources.
+//! harvest configuration of test sources, and one run of a source.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use ldtcat::catalog::Catalog;
+use ldtcat::harvest::{run_source, RunRequest};
 use ldtcat::import::file_document;
 use ldtcat_config::{load_harvest_file, SourceConfig};
+use ldtcat_harvest::{Fetcher, HostPolicy};
 use ldtcat_model::{split_records, RawRecord};
+use ldtcat_store::HarvestRun;
 use ldtcat_vocab::RuleSet;
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Triple};
 use oxrdfio::{RdfFormat, RdfSerializer};
+
+/// One run of a source now, as the service would run it (`full`: a full run).
+pub async fn run(catalog: &Arc<Catalog>, source: &SourceConfig, full: bool) -> HarvestRun {
+    let fetcher = Fetcher::new(HostPolicy::for_urls([&source.url])).expect("client");
+    run_source(
+        catalog.clone(),
+        fetcher,
+        source.clone(),
+        RunRequest { force_full: full },
+        &|_| {},
+    )
+    .await
+    .expect("report")
+}
 
 const HYDRA: &str = "http://www.w3.org/ns/hydra/core#";
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";

@@ -11,10 +11,16 @@ use tokio::net::{TcpListener, TcpStream};
 /// One request as the handler sees it.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// `GET`, `POST`, ...
+    #[allow(dead_code)]
+    pub method: String,
     /// Path and query (`/catalog?page=2`).
     pub target: String,
     /// Headers, names lowercased.
     pub headers: Vec<(String, String)>,
+    /// The body (read by `Content-Length`).
+    #[allow(dead_code)]
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -157,21 +163,42 @@ async fn serve_connection(
         }
         head.extend_from_slice(&buffer[..read]);
     }
+    let end = head
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(head.len(), |at| at + 4);
+    let mut body = head.split_off(end);
     let text = String::from_utf8_lossy(&head).into_owned();
     let mut lines = text.split("\r\n");
-    let target = lines
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .unwrap_or("/")
-        .to_owned();
-    let headers = lines
+    let request_line = lines.next().unwrap_or("GET / HTTP/1.1");
+    let mut words = request_line.split(' ');
+    let method = words.next().unwrap_or("GET").to_owned();
+    let target = words.next().unwrap_or("/").to_owned();
+    let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    while body.len() < length.min(16 * 1024 * 1024) {
+        let read = stream.read(&mut buffer).await?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&buffer[..read]);
+    }
     if let Ok(mut log) = log.lock() {
         log.push(target.clone());
     }
-    let request = Request { target, headers };
+    let request = Request {
+        method,
+        target,
+        headers,
+        body,
+    };
     let reply = handler(&request);
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;

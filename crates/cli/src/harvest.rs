@@ -12,8 +12,12 @@
 //! - a run that finds no record where the source had some deletes nothing and says so;
 //! - a page that cannot be fetched or parsed is reported, and the run goes on when the next
 //!   page is reachable; the run is then `partial`;
+//! - a record a page delivers but that cannot be read (`Page::record_errors`, a Records record
+//!   without an id) is reported; the run is then `partial`;
 //! - every run has a timeout, and a run left `running` by a stopped process is marked
-//!   `failed` at the next start ([`crate::harvest::fail_interrupted_runs`]).
+//!   `failed` at the next start ([`crate::harvest::fail_interrupted_runs`]);
+//! - a run interrupted by the server's shutdown ([`run_source_until`]) writes what it has
+//!   read, ends `failed` ("interrupted") and deletes nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -25,13 +29,10 @@ use ldtcat_harvest::{FeedMembers, Fetcher, Page, Pager, PagerEvent, PagerStart, 
 use ldtcat_store::{HarvestRun, RunStatus};
 
 use crate::catalog::Catalog;
+use crate::harvest_deletions::{withdraw_deleted, withdraw_unseen};
 use crate::page_memo::{MemoPage, PageMemo};
-use crate::pipeline::{
-    flush_carry, import_document_of_run, withdraw_records, Carry, DocumentReport, DocumentRun,
-};
+use crate::pipeline::{flush_carry, import_document_of_run, Carry, DocumentReport, DocumentRun};
 
-/// Records withdrawn per store transaction.
-const WITHDRAW_BATCH: usize = 1_000;
 /// Parse repairs listed per page in the notes.
 const REPAIR_NOTES_PER_PAGE: usize = 5;
 
@@ -45,8 +46,8 @@ pub struct RunRequest {
 /// Called after every page with the report so far.
 pub type OnProgress<'a> = dyn Fn(&HarvestRun) + Send + Sync + 'a;
 
-struct RunState {
-    run: HarvestRun,
+pub(crate) struct RunState {
+    pub(crate) run: HarvestRun,
     /// The last complete run's pages (empty for peers and incremental runs).
     memo: PageMemo,
     /// This run's pages, saved when it ends.
@@ -57,10 +58,12 @@ struct RunState {
     /// leaves no memo.
     carry_lost: bool,
     unchanged_pages: u64,
-    seen: HashSet<String>,
+    pub(crate) seen: HashSet<String>,
     pages_ok: u64,
-    page_failures: u64,
+    pub(crate) page_failures: u64,
     stopped_early: bool,
+    /// Set when the server's shutdown interrupted the run.
+    interrupted: bool,
     not_modified: bool,
     previous_validators: Option<Validators>,
 }
@@ -74,7 +77,7 @@ pub async fn fail_interrupted_runs(catalog: &Arc<Catalog>) -> Result<u64> {
     )
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
@@ -89,6 +92,27 @@ pub async fn run_source(
     source: SourceConfig,
     request: RunRequest,
     on_progress: &OnProgress<'_>,
+) -> Result<HarvestRun> {
+    run_source_until(
+        catalog,
+        fetcher,
+        source,
+        request,
+        on_progress,
+        std::future::pending(),
+    )
+    .await
+}
+
+/// [`run_source`], interrupted when `interrupt` completes (the server is shutting down):
+/// the pages stop, what was read is written, and the run ends `failed` without deletions.
+pub async fn run_source_until(
+    catalog: Arc<Catalog>,
+    fetcher: Fetcher,
+    source: SourceConfig,
+    request: RunRequest,
+    on_progress: &OnProgress<'_>,
+    interrupt: impl std::future::Future<Output = ()>,
 ) -> Result<HarvestRun> {
     let previous = {
         let catalog = catalog.clone();
@@ -147,6 +171,7 @@ pub async fn run_source(
         pages_ok: 0,
         page_failures: 0,
         stopped_early: false,
+        interrupted: false,
         not_modified: false,
         previous_validators: start.validators.clone(),
     };
@@ -168,7 +193,10 @@ pub async fn run_source(
     save(&catalog, &state.run).await?;
     let timeout = source.options.run_timeout;
     let pages = harvest_pages(&catalog, &fetcher, &source, start, &mut state, on_progress);
-    let timed_out = tokio::time::timeout(timeout, pages).await.is_err();
+    let (timed_out, interrupted) = tokio::select! {
+        finished = tokio::time::timeout(timeout, pages) => (finished.is_err(), false),
+        () = interrupt => (false, true),
+    };
     let mut outcome_error = None;
     if timed_out {
         state.stopped_early = true;
@@ -176,6 +204,13 @@ pub async fn run_source(
             "the run timed out after {} s (options.run_timeout_seconds)",
             timeout.as_secs()
         ));
+    }
+    if interrupted {
+        state.stopped_early = true;
+        state.interrupted = true;
+        state
+            .run
+            .error("interrupted: the server was shut down during the run; nothing was deleted");
     }
     // What the run has read is written before anything is decided on it, even after a
     // timeout or a failed page.
@@ -243,6 +278,8 @@ async fn write_carry(catalog: &Arc<Catalog>, state: &mut RunState) {
             source_id: &source_id,
             run_id: Some(&run_id),
             origins: None,
+            participants: None,
+            listed: None,
         };
         flush_carry(&work_catalog, &run, &mut carry)
     })
@@ -264,6 +301,9 @@ async fn write_carry(catalog: &Arc<Catalog>, state: &mut RunState) {
 }
 
 fn decide_status(state: &RunState) -> RunStatus {
+    if state.interrupted {
+        return RunStatus::Failed;
+    }
     if state.not_modified {
         return RunStatus::Success;
     }
@@ -363,14 +403,23 @@ async fn harvest_pages(
 /// when it was read without an error, a dropped statement or a repair, its records' ids.
 async fn read_page(
     catalog: &Arc<Catalog>,
-    page: Page,
+    mut page: Page,
     state: &mut RunState,
 ) -> (u64, Option<Vec<String>>) {
     state.run.bytes += page.bytes;
-    let page_notes = page.notes.len();
+    let page_notes = page.notes.len() + page.record_errors.len();
     for note in &page.notes {
         state.run.note(note.clone());
     }
+    if !page.record_errors.is_empty() {
+        // Unreadable records: the others are read, but the run is not complete.
+        state.page_failures += 1;
+        state.run.errored += page.record_errors.len() as u64;
+        for error in &page.record_errors {
+            state.run.error(error.clone());
+        }
+    }
+    let deleted = std::mem::take(&mut page.deleted);
     if state.run.pages <= 1 {
         state.run.etag.clone_from(&page.validators.etag);
         state
@@ -394,6 +443,8 @@ async fn read_page(
             source_id: &source_id,
             run_id: Some(&run_id),
             origins: None,
+            participants: Some(&page.participants),
+            listed: page.listed.as_ref(),
         };
         let report = import_document_of_run(
             &work_catalog,
@@ -415,6 +466,9 @@ async fn read_page(
         }
     };
     state.seen.extend(seen.iter().cloned());
+    if !deleted.is_empty() {
+        withdraw_deleted(catalog, &deleted, state).await;
+    }
     match report {
         Ok(report) => {
             state.pages_ok += 1;
@@ -515,43 +569,4 @@ async fn read_feed_page(
         run.cursor = Some(last.to_string());
     }
     true
-}
-
-async fn withdraw_unseen(
-    catalog: &Arc<Catalog>,
-    source_id: &str,
-    state: &mut RunState,
-) -> Result<()> {
-    let known = {
-        let catalog = catalog.clone();
-        let source_id = source_id.to_owned();
-        blocking(move || Ok(catalog.store.record_ids_of_source(&source_id)?)).await?
-    };
-    if state.seen.is_empty() {
-        if !known.is_empty() {
-            state.run.note(format!(
-                "no deletions: the source returned no records where it had {} before",
-                known.len()
-            ));
-        }
-        return Ok(());
-    }
-    let unseen: Vec<String> = known
-        .into_iter()
-        .filter(|id| !state.seen.contains(id))
-        .collect();
-    for chunk in unseen.chunks(WITHDRAW_BATCH) {
-        let catalog = catalog.clone();
-        let chunk = chunk.to_vec();
-        let source_id = source_id.to_owned();
-        let withdrawn = blocking(move || withdraw_records(&catalog, &chunk, &source_id)).await?;
-        state.run.tombstoned += withdrawn.tombstoned.len() as u64;
-        if !withdrawn.detached.is_empty() {
-            state.run.note(format!(
-                "{} record(s) no longer delivered by this source stay: another source has them",
-                withdrawn.detached.len()
-            ));
-        }
-    }
-    Ok(())
 }

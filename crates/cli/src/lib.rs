@@ -3,10 +3,12 @@
 pub mod catalog;
 pub mod compat;
 pub mod harvest;
+mod harvest_deletions;
 pub mod import;
 pub mod page_memo;
 pub mod peer;
 pub mod pipeline;
+pub mod server;
 pub mod service;
 pub mod synthetic;
 pub mod synthetic_components;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -11,7 +12,7 @@ use ldtcat::import::{collect_documents, import_files, ImportSummary};
 use std::sync::Arc;
 
 use ldtcat::harvest::{fail_interrupted_runs, run_source, RunRequest};
-use ldtcat::service::{HarvestService, ServiceControl};
+use ldtcat::server::{ServeSettings, Stopped};
 use ldtcat_config::{load_harvest_dir, load_harvest_file, SourceConfig, SourceKind};
 use ldtcat_harvest::{Fetcher, HostPolicy};
 use ldtcat_store::{HarvestRun, RunStatus};
@@ -73,8 +74,12 @@ enum Command {
         /// Harvest runs at once, over all sources.
         #[arg(long, env = "LDTCAT_MAX_CONCURRENT_RUNS", default_value_t = 2)]
         max_concurrent_runs: usize,
+        /// Seconds from SIGTERM or Ctrl-C to the exit, at most: queries and harvest runs are
+        /// stopped, the store flushed; what still runs then is abandoned.
+        #[arg(long, env = "LDTCAT_SHUTDOWN_TIMEOUT", default_value_t = 10.0)]
+        shutdown_timeout: f64,
         #[command(flatten)]
-        publication: PublicationArgs,
+        publication: Box<PublicationArgs>,
     },
     /// Prints counts of records per kind and source, and index size.
     Stats,
@@ -233,6 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             harvest_config,
             admin_token,
             max_concurrent_runs,
+            shutdown_timeout,
             publication,
         } => {
             let catalog = Catalog::open(&cli.data_dir)?;
@@ -252,8 +258,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 sources,
                 admin_token,
                 max_concurrent_runs,
+                shutdown_timeout,
             };
-            serve(catalog, &bind, public_url, title, harvest, publication)
+            serve(catalog, &bind, public_url, title, harvest, *publication)
         }
     }
 }
@@ -384,11 +391,12 @@ fn import_demo(catalog: &Catalog, config: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What `serve` needs for harvesting.
+/// What `serve` needs for harvesting and stopping.
 struct HarvestSettings {
     sources: Vec<SourceConfig>,
     admin_token: Option<String>,
     max_concurrent_runs: usize,
+    shutdown_timeout: f64,
 }
 
 /// How the catalogue describes itself (`/catalog`) and bounds its SPARQL endpoint.
@@ -427,6 +435,41 @@ struct PublicationArgs {
     /// SPARQL: queries evaluated at once.
     #[arg(long, env = "LDTCAT_SPARQL_MAX_CONCURRENT", default_value_t = 4)]
     sparql_max_concurrent: usize,
+    /// The Dataspace Protocol catalog's settings (participant id, token, offer rule; see
+    /// vocab/dsp.toml, the built-in settings).
+    #[arg(long, env = "LDTCAT_DSP_CONFIG")]
+    dsp_config: Option<PathBuf>,
+    /// SPARQL: queries one client (bearer token, else address) may have evaluated at once;
+    /// 0: half of --sparql-max-concurrent, rounded up.
+    #[arg(long, env = "LDTCAT_SPARQL_MAX_PER_CLIENT", default_value_t = 0)]
+    sparql_max_per_client: usize,
+    /// SPARQL: MiB of intermediate results (joins, groups, sorts, built strings) a query
+    /// may allocate.
+    #[arg(long, env = "LDTCAT_SPARQL_MEMORY_MIB", default_value_t = 256)]
+    sparql_memory_mib: usize,
+}
+
+/// The DSP catalog's settings: the file's, else the built-in ones; the token read from the
+/// variable the settings name (which must then be set).
+fn dsp_settings(file: Option<&Path>) -> Result<ldtcat_serve::DspSettings> {
+    let config = match file {
+        Some(path) => ldtcat_config::load_dsp_file(path)?,
+        None => ldtcat_config::DspConfig::builtin()?,
+    };
+    let token = match &config.token_env {
+        None => None,
+        Some(variable) => {
+            let token = std::env::var(variable).with_context(|| {
+                format!("the DSP settings require a token: set the environment variable {variable}")
+            })?;
+            anyhow::ensure!(!token.trim().is_empty(), "{variable} is empty");
+            Some(token.trim().to_owned())
+        }
+    };
+    Ok(ldtcat_serve::DspSettings {
+        config: Arc::new(config),
+        token,
+    })
 }
 
 fn serve(
@@ -444,52 +487,37 @@ fn serve(
         url::Url::parse(value)
             .with_context(|| format!("{option} must be an absolute IRI, got `{value}`"))?;
     }
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(bind)
-            .await
-            .with_context(|| format!("cannot listen on {bind}"))?;
-        let address = listener.local_addr()?;
-        let site = ldtcat_serve::SiteSettings {
+    let dsp = dsp_settings(publication.dsp_config.as_deref())?;
+    let max_concurrent = publication.sparql_max_concurrent.max(1);
+    let settings = ServeSettings {
+        bind: bind.to_owned(),
+        site: ldtcat_serve::SiteSettings {
             title,
             description: publication.description,
-            public_base_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+            public_base_url: public_url.unwrap_or_default(),
             publisher_name: publication.publisher,
             language: publication.language,
             licence: publication.licence,
-        };
-        let catalog = Arc::new(catalog.with_catalogue_iri(site.catalogue_iri()));
-        let service = HarvestService::new(
-            catalog.clone(),
-            harvest.sources,
-            harvest.max_concurrent_runs,
-        )
-        .await?;
-        let mut scheduler = service.start_scheduler().await?;
-        let limits = ldtcat_serve::SparqlLimits {
-            timeout: std::time::Duration::from_secs(publication.sparql_timeout.max(1)),
+        },
+        sparql_limits: ldtcat_serve::SparqlLimits {
+            timeout: Duration::from_secs(publication.sparql_timeout.max(1)),
             max_rows: publication.sparql_max_rows.max(1),
+            memory_budget: publication.sparql_memory_mib.max(1) << 20,
             ..ldtcat_serve::SparqlLimits::default()
-        };
-        let sparql = ldtcat_serve::SparqlService::new(
-            catalog.store.oxigraph().clone(),
-            limits,
-            publication.sparql_max_concurrent,
-        );
-        let state = ldtcat_serve::AppState {
-            sparql,
-            store: catalog.store.clone(),
-            index: catalog.index.clone(),
-            rules: catalog.rules.clone(),
-            site,
-            harvest: Some(ldtcat_serve::HarvestAdmin {
-                control: Arc::new(ServiceControl(service.clone())),
-                admin_token: harvest.admin_token,
-            }),
-        };
-        println!("ldtcat is serving on http://{address}");
-        ldtcat_serve::serve(listener, state).await?;
-        scheduler.shutdown().await?;
-        Ok(ExitCode::SUCCESS)
+        },
+        sparql_max_concurrent: max_concurrent,
+        sparql_max_per_client: match publication.sparql_max_per_client {
+            0 => max_concurrent.div_ceil(2),
+            share => share,
+        },
+        sources: harvest.sources,
+        admin_token: harvest.admin_token,
+        max_concurrent_runs: harvest.max_concurrent_runs,
+        dsp,
+        shutdown_timeout: Duration::from_secs_f64(harvest.shutdown_timeout.max(0.1)),
+    };
+    Ok(match ldtcat::server::serve(catalog, settings)? {
+        Stopped::Cleanly => ExitCode::SUCCESS,
+        Stopped::AtTheBound => ExitCode::FAILURE,
     })
 }

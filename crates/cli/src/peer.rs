@@ -92,6 +92,8 @@ pub fn apply_feed_page(
             source_id,
             run_id: Some(run_id),
             origins: Some(&origins),
+            participants: None,
+            listed: None,
         };
         let mut written: Vec<String> = Vec::new();
         report.document = import_document_of_run(

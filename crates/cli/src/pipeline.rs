@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::Utc;
+use ldtcat_harvest::Participants;
 use ldtcat_index::IndexBatch;
 use ldtcat_model::extract::{summarize, RecordFacts};
+use ldtcat_model::summary::RecordSummary;
 use ldtcat_model::{split_records, ModelError, ParseReport, RdfDocument, Record, RecordBuilder};
 use ldtcat_store::{Origin, RecordWrite, WithdrawOutcome};
 
@@ -57,8 +59,12 @@ pub struct DocumentReport {
 /// store nor in the index, so a stop loses them only as a not-yet-read page would be lost.
 #[derive(Debug, Default)]
 pub struct Carry {
-    pending: Vec<(Record, Arc<str>)>,
+    pending: Vec<Pending>,
 }
+
+/// A record read and not yet written: the page it came from, and the data space participant
+/// that published it, if the page said.
+type Pending = (Record, Arc<str>, Option<Arc<str>>);
 
 impl Carry {
     /// Records waiting.
@@ -78,7 +84,7 @@ struct Writer<'c> {
     source_id: &'c str,
     run_id: Option<&'c str>,
     origins: Option<&'c HashMap<String, Origin>>,
-    pending: Vec<(Record, Arc<str>)>,
+    pending: Vec<Pending>,
     /// Pending records that trigger a write.
     limit: usize,
     changed_since_commit: u64,
@@ -92,17 +98,19 @@ impl<'c> Writer<'c> {
         let writes: Vec<RecordWrite<'_>> = self
             .pending
             .iter()
-            .map(|(record, source_url)| RecordWrite {
+            .map(|(record, source_url, participant)| RecordWrite {
                 record,
                 source_id: self.source_id,
                 source_url,
                 origin: self.origins.and_then(|origins| origins.get(&record.iri)),
+                participant: participant.as_deref(),
             })
             .collect();
+        let now = Utc::now();
         let outcome = self
             .catalog
             .store
-            .write_records_of_run(&writes, self.run_id, Utc::now())?;
+            .write_records_of_run(&writes, self.run_id, now)?;
         drop(writes);
         report.added += outcome.added;
         report.updated += outcome.updated;
@@ -118,13 +126,14 @@ impl<'c> Writer<'c> {
                 self.index_batch.insert(self.catalog.index.batch()?)
             }
         };
-        // A bulk-loaded record is stored exactly as delivered: summarise it from memory.
+        // A bulk-loaded record is stored exactly as delivered, changed now: summarise it
+        // from memory.
         let fresh: HashSet<&str> = outcome.fresh_ids.iter().map(String::as_str).collect();
         let sources = [self.source_id.to_owned()];
-        for (record, _) in self
+        for (record, _, _) in self
             .pending
             .iter()
-            .filter(|(r, _)| fresh.contains(r.id.as_str()))
+            .filter(|(r, _, _)| fresh.contains(r.id.as_str()))
         {
             let facts = RecordFacts {
                 id: &record.id,
@@ -132,7 +141,10 @@ impl<'c> Writer<'c> {
                 kind: record.kind,
                 sources: &sources,
             };
-            batch.upsert(&summarize(&facts, &record.triples))?;
+            batch.upsert(&RecordSummary {
+                changed: Some(now),
+                ..summarize(&facts, &record.triples)
+            })?;
         }
         for id in outcome
             .changed_ids
@@ -174,6 +186,8 @@ pub fn import_document(
         source_id,
         run_id: None,
         origins: None,
+        participants: None,
+        listed: None,
     };
     import_document_of_run(catalog, document, &run, None, &mut |_| {}, on_progress)
 }
@@ -189,6 +203,11 @@ pub struct DocumentRun<'a> {
     /// each entered the federation. Records of the document not listed are skipped. None:
     /// every record, entered here.
     pub origins: Option<&'a HashMap<String, Origin>>,
+    /// DSP sources: the data space participant of each record of the document.
+    pub participants: Option<&'a Participants>,
+    /// DSP sources: the resources the document's catalogs list, the only records taken from
+    /// it (records of blank-node resources, whose IRIs are minted here, are all taken).
+    pub listed: Option<&'a HashSet<String>>,
 }
 
 /// As [`import_document`], for a harvest run: `on_record` sees the id of every record the
@@ -246,8 +265,20 @@ pub fn import_document_of_run(
                 return Ok(());
             }
         }
+        if let Some(listed) = run.listed {
+            if !listed.contains(&record.iri) && !record.iri.starts_with(ldtcat_vocab::ns::LDT_GENID)
+            {
+                return Ok(());
+            }
+        }
         on_record(&record.id);
-        writer.pending.push((record, source_url.clone()));
+        let participant = run
+            .participants
+            .and_then(|participants| participants.of(&record.iri))
+            .map(Arc::from);
+        writer
+            .pending
+            .push((record, source_url.clone(), participant));
         if writer.pending.len() >= writer.limit {
             if let Err(error) = writer.flush(&mut report) {
                 let message = format!("{error:#}");

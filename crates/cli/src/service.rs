@@ -1,6 +1,8 @@
 //! The harvester inside `ldtcat serve`: runs started by the cron schedules
 //! (tokio-cron-scheduler) or by the admin endpoint, at most one per source at a time and at
-//! most [`HarvestService::new`]'s `max_concurrent_runs` at once.
+//! most [`HarvestService::new`]'s `max_concurrent_runs` at once. When the server shuts down,
+//! [`HarvestService::interrupt_all`] interrupts the runs (they write what they read, end
+//! `failed` and delete nothing) and starts no more.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -14,7 +16,7 @@ use tokio::sync::Semaphore;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::catalog::Catalog;
-use crate::harvest::{fail_interrupted_runs, run_source, RunRequest};
+use crate::harvest::{fail_interrupted_runs, run_source_until, RunRequest};
 
 /// Runs harvests for the server.
 pub struct HarvestService {
@@ -24,6 +26,8 @@ pub struct HarvestService {
     running: Mutex<HashSet<String>>,
     permits: Arc<Semaphore>,
     runtime: tokio::runtime::Handle,
+    /// Becomes true when the server shuts down.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Removes a source from the running set when its run ends, however it ends.
@@ -63,6 +67,7 @@ impl HarvestService {
             running: Mutex::new(HashSet::new()),
             permits: Arc::new(Semaphore::new(max_concurrent_runs.max(1))),
             runtime: tokio::runtime::Handle::current(),
+            stopping: tokio::sync::watch::channel(false).0,
         }))
     }
 
@@ -80,6 +85,9 @@ impl HarvestService {
         if !source.enabled {
             return Err(StartRunError::Disabled);
         }
+        if *self.stopping.borrow() {
+            return Err(StartRunError::ShuttingDown);
+        }
         {
             let mut running = self
                 .running
@@ -94,24 +102,49 @@ impl HarvestService {
             source_id: source.id.clone(),
         };
         let service = self.clone();
+        let mut stopping = self.stopping.subscribe();
         Ok(self.runtime.spawn(async move {
             let _guard = guard;
-            let Ok(_permit) = service.permits.clone().acquire_owned().await else {
+            let permit = tokio::select! {
+                permit = service.permits.clone().acquire_owned() => permit,
+                _ = stopping.wait_for(|stopping| *stopping) => return,
+            };
+            let Ok(_permit) = permit else {
                 return;
             };
             let id = source.id.clone();
-            let result = run_source(
+            let interrupt = async move {
+                // An error means the service is gone: nothing will interrupt the run.
+                if stopping.wait_for(|stopping| *stopping).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let result = run_source_until(
                 service.catalog.clone(),
                 service.fetcher.clone(),
                 source,
                 RunRequest::default(),
                 &|_| {},
+                interrupt,
             )
             .await;
             if let Err(error) = result {
                 tracing::error!(source = %id, "harvest run failed: {error:#}");
             }
         }))
+    }
+
+    /// Interrupts every run and starts no more; returns when the runs have ended (each
+    /// writes what it read and saves its report first).
+    pub async fn interrupt_all(&self) {
+        self.stopping.send_replace(true);
+        loop {
+            let running = self.running.lock().map(|r| r.len()).unwrap_or(0);
+            if running == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Registers one cron job per enabled, scheduled source and starts the scheduler.

@@ -34,4 +34,14 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// A value of a settings file (not a list of sources) is invalid.
+    #[error("{path}: {key}: {message}")]
+    InvalidSetting {
+        /// The file.
+        path: PathBuf,
+        /// The key, with its table (`default_offer.permissions`, `offer[2].licences`).
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
+use crate::csw::{validate_csw_options, CswConstraint, CswOutputSchema};
 use crate::ConfigError;
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +52,10 @@ struct RawOptions {
     delay_ms: Option<u64>,
     query: Option<String>,
     incremental: Option<bool>,
+    constraint: Option<String>,
+    output_schema: Option<String>,
+    metadata_prefix: Option<String>,
+    incremental_parameter: Option<String>,
 }
 
 /// The kinds of source.
@@ -65,6 +70,17 @@ pub enum SourceKind {
     /// Another ldtcat, read through its change feed (`url` is the feed, `…/feed`): the first
     /// run from the start, later runs from the saved cursor, deletions included.
     Peer,
+    /// An OGC CSW 2.0.2 catalogue (GeoNetwork, pycsw, INSPIRE discovery services): ISO 19139
+    /// or Dublin Core records, mapped to GeoDCAT-AP.
+    Csw,
+    /// An OAI-PMH 2.0 repository: a DCAT/RDF format, ISO 19139 or `oai_dc`.
+    OaiPmh,
+    /// A Dataspace Protocol connector's catalog (`url` is its `…/catalog/request`), read with
+    /// `CatalogRequestMessage`s and followed through `Link: rel="next"` headers.
+    Dsp,
+    /// An OGC API – Records collection (`url` is the collection or its `items`), read through
+    /// its `next` links, records mapped back to DCAT-AP.
+    OgcapiRecords,
 }
 
 impl SourceKind {
@@ -75,6 +91,10 @@ impl SourceKind {
             SourceKind::Ckan => "ckan",
             SourceKind::Sparql => "sparql",
             SourceKind::Peer => "peer",
+            SourceKind::Csw => "csw",
+            SourceKind::OaiPmh => "oai-pmh",
+            SourceKind::Dsp => "dsp",
+            SourceKind::OgcapiRecords => "ogcapi-records",
         }
     }
 }
@@ -112,8 +132,19 @@ pub struct SourceOptions {
     pub delay: Duration,
     /// SPARQL: the CONSTRUCT query (with `{limit}` and `{offset}` for paging).
     pub query: Option<String>,
-    /// CKAN: ask only for packages modified since the last successful run.
+    /// CKAN, CSW, OAI-PMH and OGC API Records: ask only for what was modified since the last
+    /// successful run.
     pub incremental: bool,
+    /// CSW: a constraint on the records asked for, an OGC Filter (`<ogc:Filter>…`, or the
+    /// predicate inside one) or a CQL text.
+    pub constraint: Option<CswConstraint>,
+    /// CSW: the output schema to ask for (`None`: ISO 19139 when offered, else Dublin Core).
+    pub output_schema: Option<CswOutputSchema>,
+    /// OAI-PMH: the metadata prefix to ask for (`None`: chosen from `ListMetadataFormats`).
+    pub metadata_prefix: Option<String>,
+    /// OGC API Records: the query parameter of incremental runs (`datetime`, sent as
+    /// `{time}/..`, when not given; any other is sent as `{time}`).
+    pub incremental_parameter: Option<String>,
 }
 
 /// An authentication header whose value comes from the environment.
@@ -274,12 +305,18 @@ fn validate(raw: RawSource, path: &Path, folder: &Path) -> Result<SourceConfig, 
         "ckan" => SourceKind::Ckan,
         "sparql" => SourceKind::Sparql,
         "peer" => SourceKind::Peer,
+        "csw" => SourceKind::Csw,
+        "oai-pmh" => SourceKind::OaiPmh,
+        "dsp" => SourceKind::Dsp,
+        "ogcapi-records" => SourceKind::OgcapiRecords,
         other => {
             return Err(invalid(
                 path,
                 &raw.id,
                 "kind",
-                format!("unknown kind `{other}` (supported: dcat, ckan, sparql, peer)"),
+                format!(
+                    "unknown kind `{other}` (supported: dcat, ckan, sparql, peer, csw, oai-pmh, dsp, ogcapi-records)"
+                ),
             ));
         }
     };
@@ -347,7 +384,7 @@ fn validate_options(
     top_level_format: Option<String>,
     kind: SourceKind,
 ) -> Result<SourceOptions, (&'static str, String)> {
-    let format = match (top_level_format, raw.format) {
+    let format = match (top_level_format, raw.format.clone()) {
         (Some(_), Some(_)) => {
             return Err((
                 "options.format",
@@ -364,7 +401,7 @@ fn validate_options(
             ));
         }
     }
-    let auth = match (raw.auth_header, raw.auth_env) {
+    let auth = match (raw.auth_header.clone(), raw.auth_env.clone()) {
         (None, None) => None,
         (Some(header), Some(env_var)) => {
             let header_ok = !header.is_empty()
@@ -398,11 +435,41 @@ fn validate_options(
             "only sparql sources take a query".to_owned(),
         ));
     }
-    if raw.incremental.is_some() && kind != SourceKind::Ckan {
+    let incremental_kinds = [
+        SourceKind::Ckan,
+        SourceKind::Csw,
+        SourceKind::OaiPmh,
+        SourceKind::OgcapiRecords,
+    ];
+    if raw.incremental.is_some() && !incremental_kinds.contains(&kind) {
         return Err((
             "options.incremental",
-            "only ckan sources are incremental".to_owned(),
+            "only ckan, csw, oai-pmh and ogcapi-records sources are incremental".to_owned(),
         ));
+    }
+    validate_incremental_parameter(raw.incremental_parameter.as_deref(), kind)?;
+    let (constraint, output_schema) = validate_csw_options(
+        raw.constraint.as_deref(),
+        raw.output_schema.as_deref(),
+        kind,
+    )?;
+    if raw.metadata_prefix.is_some() && kind != SourceKind::OaiPmh {
+        return Err((
+            "options.metadata_prefix",
+            "only oai-pmh sources take a metadata prefix".to_owned(),
+        ));
+    }
+    if let Some(prefix) = &raw.metadata_prefix {
+        let prefix_ok = !prefix.is_empty()
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c));
+        if !prefix_ok {
+            return Err((
+                "options.metadata_prefix",
+                format!("`{prefix}` is not an OAI-PMH metadata prefix"),
+            ));
+        }
     }
     Ok(SourceOptions {
         format,
@@ -423,6 +490,10 @@ fn validate_options(
         delay: Duration::from_millis(raw.delay_ms.unwrap_or(0)),
         query: raw.query,
         incremental: raw.incremental.unwrap_or(false),
+        constraint,
+        output_schema,
+        metadata_prefix: raw.metadata_prefix,
+        incremental_parameter: raw.incremental_parameter,
     })
 }
 
@@ -439,6 +510,33 @@ fn resolve_url(text: &str, folder: &Path) -> Result<Url, String> {
     let absolute = std::path::absolute(&path)
         .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
     Url::from_file_path(&absolute).map_err(|()| format!("not a valid path: {}", absolute.display()))
+}
+
+/// OGC API Records: the query parameter of incremental runs, a plain parameter name.
+fn validate_incremental_parameter(
+    parameter: Option<&str>,
+    kind: SourceKind,
+) -> Result<(), (&'static str, String)> {
+    let Some(parameter) = parameter else {
+        return Ok(());
+    };
+    if kind != SourceKind::OgcapiRecords {
+        return Err((
+            "options.incremental_parameter",
+            "only ogcapi-records sources take it".to_owned(),
+        ));
+    }
+    let valid = !parameter.is_empty()
+        && parameter
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    if !valid {
+        return Err((
+            "options.incremental_parameter",
+            format!("`{parameter}` is not a query parameter name"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -548,7 +646,11 @@ mod tests {
             kinds,
             [
                 SourceKind::Ckan,
+                SourceKind::Csw,
                 SourceKind::Dcat,
+                SourceKind::Dsp,
+                SourceKind::OaiPmh,
+                SourceKind::OgcapiRecords,
                 SourceKind::Peer,
                 SourceKind::Sparql
             ]

@@ -1,8 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+mod csw;
+pub mod dsp;
 mod error;
 pub mod harvest;
 
+pub use csw::{CswConstraint, CswOutputSchema};
+
+pub use dsp::{load_dsp_file, DspConfig, OfferConstraint, OfferRule, OfferTerms, Operand};
 pub use error::ConfigError;
 pub use harvest::{
     load_harvest_dir, load_harvest_file, AuthHeader, Schedule, SourceConfig, SourceKind,

@@ -4,12 +4,16 @@
 #[derive(Debug, thiserror::Error)]
 pub enum HarvestError {
     /// The server answered with an error status.
-    #[error("{url}: HTTP {status}")]
+    #[error("{url}: HTTP {status}{}", detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     Status {
         /// The URL.
         url: String,
         /// The status code.
         status: u16,
+        /// What the server said, when it said it briefly (the reason of a JSON error
+        /// message, or the first line of a short text), and for 401 and 403 which option
+        /// sends the credentials.
+        detail: Option<String>,
     },
     /// No complete answer within the timeout.
     #[error("{url}: timed out after {seconds} s")]

@@ -61,6 +61,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// Validators for the next conditional request.
     pub validators: Validators,
+    /// The `Link` header values, as sent (see [`crate::link`]).
+    pub links: Vec<String>,
     /// The body.
     pub body: PageBody,
     /// Its size in bytes (after decompression).
@@ -70,8 +72,8 @@ pub struct Fetched {
 /// The result of a fetch.
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
-    /// A body.
-    Body(Fetched),
+    /// A body (boxed: the other variant is empty).
+    Body(Box<Fetched>),
     /// `304 Not Modified` to a conditional request.
     NotModified,
 }
@@ -211,9 +213,12 @@ async fn receive(
         return Ok(FetchOutcome::NotModified);
     }
     if !response.status().is_success() {
+        let status = response.status().as_u16();
+        let detail = error_detail(status, response).await;
         return Err(HarvestError::Status {
             url: final_url.to_string(),
-            status: response.status().as_u16(),
+            status,
+            detail,
         });
     }
     let header = |name: reqwest::header::HeaderName| {
@@ -224,6 +229,13 @@ async fn receive(
             .map(str::to_owned)
     };
     let content_type = header(reqwest::header::CONTENT_TYPE);
+    let links: Vec<String> = response
+        .headers()
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect();
     let validators = Validators {
         etag: header(reqwest::header::ETAG),
         last_modified: header(reqwest::header::LAST_MODIFIED),
@@ -259,13 +271,68 @@ async fn receive(
         url: final_url.to_string(),
         source,
     })?;
-    Ok(FetchOutcome::Body(Fetched {
+    Ok(FetchOutcome::Body(Box::new(Fetched {
         url: final_url,
         content_type,
         validators,
+        links,
         body,
         bytes,
-    }))
+    })))
+}
+
+/// The bytes of an error answer read to say what went wrong, at most.
+const ERROR_BODY_BYTES: usize = 4_096;
+
+/// What an error answer says, briefly: the `reason`, `message` or `error` of a JSON body (a
+/// DSP `CatalogError`, a CKAN or ldtcat error), else the first line of a short text; for 401
+/// and 403, a hint at the credentials.
+async fn error_detail(status: u16, mut response: reqwest::Response) -> Option<String> {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_BYTES {
+        match tokio::time::timeout(Duration::from_secs(5), response.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(ERROR_BODY_BYTES);
+    let said = said_in(&body);
+    let hint = matches!(status, 401 | 403).then_some(
+        "the credentials were refused or missing: see the source's options.auth_header and options.auth_env",
+    );
+    match (said, hint) {
+        (Some(said), Some(hint)) => Some(format!("{said}; {hint}")),
+        (Some(said), None) => Some(said),
+        (None, hint) => hint.map(str::to_owned),
+    }
+}
+
+fn said_in(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let short = |s: &str| s.chars().take(300).collect::<String>();
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+        for key in ["reason", "message", "error"] {
+            match json.get(key) {
+                Some(serde_json::Value::String(s)) => return Some(short(s)),
+                Some(serde_json::Value::Array(items)) => {
+                    let parts: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
+                    if !parts.is_empty() {
+                        return Some(short(&parts.join("; ")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        return None;
+    }
+    if text.starts_with('<') {
+        return None; // HTML or XML: nothing short to quote
+    }
+    text.lines().next().map(short)
 }
 
 fn local_file(url: &Url, settings: &RequestSettings) -> Result<FetchOutcome, HarvestError> {
@@ -283,13 +350,14 @@ fn local_file(url: &Url, settings: &RequestSettings) -> Result<FetchOutcome, Har
             max_bytes: settings.max_bytes,
         });
     }
-    Ok(FetchOutcome::Body(Fetched {
+    Ok(FetchOutcome::Body(Box::new(Fetched {
         url: url.clone(),
         content_type: None,
         validators: Validators::default(),
+        links: Vec::new(),
         body: PageBody::Local(path),
         bytes: metadata.len(),
-    }))
+    })))
 }
 
 fn transport_error(url: &Url, error: &reqwest::Error, settings: &RequestSettings) -> HarvestError {

@@ -27,6 +27,40 @@ pub struct Page {
     pub validators: Validators,
     /// Remarks for the run report (a wrong `Content-Type`, ...).
     pub notes: Vec<String>,
+    /// Records the page could not read (per-record errors: the record is skipped, the page
+    /// is not), for the run report; the run is then not complete and deletes nothing.
+    pub record_errors: Vec<String>,
+    /// Resources the source explicitly says were deleted (an OAI-PMH `<header
+    /// status="deleted">`), by IRI: the run withdraws them from this source, on incremental
+    /// runs too.
+    pub deleted: Vec<String>,
+    /// The data space participants the page names (DSP catalogs' `participantId`).
+    pub participants: Participants,
+    /// DSP pages: the resources its catalogs list (`dcat:dataset`, `dcat:service`), the only
+    /// records to take from it; the other resources it describes belong to those (an access
+    /// service written inside a distribution). `None`: every record of the page.
+    pub listed: Option<std::collections::HashSet<String>>,
+}
+
+/// Who published what a page lists, in a data space: the participant of the catalog that
+/// lists each resource (a nested catalog's own, else its parent's), and the page's (its
+/// top catalog's) for resources without an IRI of their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Participants {
+    /// The top catalog's participant.
+    pub page: Option<String>,
+    /// By resource IRI.
+    pub by_resource: std::collections::HashMap<String, String>,
+}
+
+impl Participants {
+    /// The participant of a resource (by its IRI), if the page names one.
+    pub fn of(&self, resource: &str) -> Option<&str> {
+        self.by_resource
+            .get(resource)
+            .or(self.page.as_ref())
+            .map(String::as_str)
+    }
 }
 
 impl Page {
@@ -64,6 +98,10 @@ pub fn rdf_page(fetched: Fetched, format: Option<&str>) -> Result<Page, HarvestE
         bytes: fetched.bytes,
         validators: fetched.validators,
         notes: note.into_iter().collect(),
+        record_errors: Vec::new(),
+        deleted: Vec::new(),
+        participants: Participants::default(),
+        listed: None,
     })
 }
 

@@ -187,7 +187,7 @@ impl Pager {
                 self.finished = true;
                 return Some(PagerEvent::NotModified);
             }
-            Ok(FetchOutcome::Body(fetched)) => fetched,
+            Ok(FetchOutcome::Body(fetched)) => *fetched,
             Err(error) => return Some(self.failed(error)),
         };
         let event = self.read(fetched).await;

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use ldtcat_model::summary::{LangString, RecordSummary};
+use ldtcat_model::text::{plain_text, snippet_text};
 use tantivy::schema::{Facet, Field};
 use tantivy::TantivyDocument;
 
@@ -19,23 +20,65 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
     let mut document = TantivyDocument::default();
     document.add_text(fields.id, &record.id);
     document.add_text(fields.iri, &record.iri);
+    document.add_text(fields.identifier, &record.iri);
+    for identifier in record.identifiers.iter().filter(|i| **i != record.iri) {
+        document.add_text(fields.identifier, identifier);
+    }
     add_language_texts(&mut document, fields, &fields.titles, &record.titles);
+    // Descriptions are searched and shown without their markup (HTML, Markdown).
+    let plain_descriptions: Vec<LangString> = record
+        .descriptions
+        .iter()
+        .map(|description| LangString {
+            value: plain_text(&description.value),
+            lang: description.lang.clone(),
+        })
+        .collect();
     add_language_texts(
         &mut document,
         fields,
         &fields.descriptions,
-        &record.descriptions,
+        &plain_descriptions,
     );
     add_language_texts(&mut document, fields, &fields.keywords, &record.keywords);
     for publisher in &record.publishers {
-        document.add_text(fields.all_text, publisher);
+        if publisher.contains("://") {
+            // An IRI publisher is searched by its names.
+            for label in record.labels.iter().filter(|label| &label.iri == publisher) {
+                document.add_text(fields.all_text, &label.label.value);
+            }
+        } else {
+            document.add_text(fields.all_text, publisher);
+        }
     }
     let title = record.display_title();
     document.add_text(fields.display_title, title);
     document.add_text(fields.title_sort, sort_key(title));
-    let description = truncate_description(record.display_description());
+    let description = truncate_description(&snippet_text(record.display_description()));
     document.add_text(fields.display_description, description);
-    for facet_field in FacetField::ALL {
+    for title in &record.titles {
+        document.add_text(
+            fields.titles_stored,
+            tagged(title.lang.as_deref(), &title.value),
+        );
+    }
+    for description in &plain_descriptions {
+        let snippet = truncate_description(
+            &description
+                .value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        document.add_text(
+            fields.snippets,
+            tagged(description.lang.as_deref(), &snippet),
+        );
+    }
+    add_labels(&mut document, fields, record);
+    let name = ldtcat_model::ckan::record_name(&record.iri, &record.id);
+    document.add_text(fields.name_sort, name);
+    for facet_field in FacetField::EVERY {
         let values: Vec<&str> = match facet_field {
             FacetField::Kind => vec![record.kind.as_str()],
             FacetField::Theme => record.themes.iter().map(String::as_str).collect(),
@@ -43,6 +86,7 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
             FacetField::Format => record.formats.iter().map(String::as_str).collect(),
             FacetField::Licence => record.licences.iter().map(String::as_str).collect(),
             FacetField::Source => record.sources.iter().map(String::as_str).collect(),
+            FacetField::Keyword => record.keywords.iter().map(|k| k.value.as_str()).collect(),
         };
         add_facets(&mut document, fields.facet(facet_field), &values);
     }
@@ -54,6 +98,9 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
     if let Some(modified) = record.modified.and_then(tantivy_date) {
         document.add_date(fields.modified, modified);
     }
+    if let Some(changed) = record.changed.and_then(tantivy_date) {
+        document.add_date(fields.changed, changed);
+    }
     for term in &record.requirements {
         document.add_text(fields.requirement, term);
     }
@@ -61,6 +108,40 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
         document.add_text(fields.offer, term);
     }
     document
+}
+
+/// The stored form of a text with its language: `lang␟text` (empty `lang` when untagged).
+pub(crate) fn tagged(lang: Option<&str>, text: &str) -> String {
+    format!("{}{SEPARATOR}{text}", lang.unwrap_or(""))
+}
+
+/// The separator of stored `lang␟text` and `iri␟lang␟text` entries (U+241F, which no
+/// IRI and no language tag holds).
+pub(crate) const SEPARATOR: char = '\u{241f}';
+
+/// The record's labels: its own titles (for its IRI) and the labels of the nodes it
+/// describes; each labelled IRI once in `label_iri`.
+fn add_labels(document: &mut TantivyDocument, fields: &Fields, record: &RecordSummary) {
+    let own = record
+        .titles
+        .iter()
+        .map(|title| (record.iri.as_str(), title));
+    let others = record
+        .labels
+        .iter()
+        .filter(|label| label.iri != record.iri)
+        .map(|label| (label.iri.as_str(), &label.label));
+    let mut labelled = BTreeSet::new();
+    for (iri, label) in own.chain(others) {
+        let entry = format!(
+            "{iri}{SEPARATOR}{}",
+            tagged(label.lang.as_deref(), &label.value)
+        );
+        document.add_text(fields.labels, entry);
+        if labelled.insert(iri) {
+            document.add_text(fields.label_iri, iri);
+        }
+    }
 }
 
 /// Each value goes to the field of its language and to the catch-all field.

@@ -62,6 +62,6 @@ pub enum IndexError {
 /// The error of parsing an unknown facet field name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown facet field `{0}` (expected one of kind, theme, publisher, format, licence, source)"
+    "unknown facet field `{0}` (expected one of kind, theme, publisher, format, licence, source, keyword)"
 )]
 pub struct UnknownFacetField(pub String);

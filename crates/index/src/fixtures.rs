@@ -29,6 +29,7 @@ pub(crate) fn record(id: &str) -> RecordSummary {
     RecordSummary {
         id: id.to_owned(),
         iri: format!("https://example.org/resource/{id}"),
+        identifiers: Vec::new(),
         kind: Kind::Dataset,
         titles: vec![text(Some("en"), &format!("Record {id}"))],
         descriptions: Vec::new(),
@@ -41,8 +42,10 @@ pub(crate) fn record(id: &str) -> RecordSummary {
         bbox: None,
         temporal: None,
         modified: None,
+        changed: None,
         requirements: Vec::new(),
         offers: Vec::new(),
+        labels: Vec::new(),
     }
 }
 

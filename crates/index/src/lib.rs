@@ -5,6 +5,7 @@ mod catalog;
 mod compat;
 mod document;
 mod error;
+mod labels;
 mod language;
 mod query;
 mod request;
@@ -13,13 +14,16 @@ mod search;
 mod text_query;
 
 #[cfg(test)]
+mod clause_tests;
+#[cfg(test)]
 mod fixtures;
 
 pub use batch::IndexBatch;
 pub use catalog::CatalogIndex;
 pub use error::{IndexError, UnknownFacetField};
 pub use request::{
-    FacetCount, FacetField, FacetFilter, RequirementClause, RequirementFilter, SearchHit,
-    SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
+    AfterHit, FacetClause, FacetCount, FacetField, FacetFilter, RequirementClause,
+    RequirementFilter, SearchHit, SearchRequest, SearchResults, SortOrder, TimeRange,
+    MAX_FACET_VALUES,
 };
 pub use schema::SCHEMA_VERSION;

@@ -6,13 +6,17 @@ use std::ops::Bound;
 
 use ldtcat_model::summary::BoundingBox;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::document::facet_value;
-use crate::request::{FacetField, FacetFilter, RequirementFilter, SearchRequest};
+use crate::language::sort_key;
+use crate::request::{
+    AfterHit, FacetClause, FacetField, FacetFilter, RequirementFilter, SearchRequest, TimeRange,
+};
 use crate::schema::Fields;
 use crate::text_query::TextParser;
 
@@ -27,29 +31,50 @@ pub(crate) fn request_query(
     let filters = facet_filters_query(fields, &request.filters)
         .into_iter()
         .chain(request.bbox.map(|bbox| bbox_query(fields, &bbox)));
-    let since = request
-        .modified_since
-        // Tantivy counts nanoseconds in an i64: later than about 2262 cannot be said, and
-        // means "nothing" just as well from 2255 on.
-        .map(|since| {
-            tantivy::DateTime::from_timestamp_secs(
-                since.timestamp().clamp(-9_000_000_000, 9_000_000_000),
-            )
-        })
-        .map(|since| -> Box<dyn Query> {
-            let lower = Bound::Included(Term::from_field_date(fields.modified, since));
-            Box::new(RangeQuery::new(lower, Bound::Unbounded))
-        });
+    let dates = date_ranges(fields, request);
     let after = request.after_id.as_deref().map(|id| -> Box<dyn Query> {
         let lower = Bound::Excluded(Term::from_field_text(fields.id, id));
         Box::new(RangeQuery::new(lower, Bound::Unbounded))
+    });
+    let before = request.before_id.as_deref().map(|id| -> Box<dyn Query> {
+        let upper = Bound::Excluded(Term::from_field_text(fields.id, id));
+        Box::new(RangeQuery::new(Bound::Unbounded, upper))
     });
     let requirements = request
         .requirements
         .as_ref()
         .map(|filter| requirement_query(fields, filter));
-    for filter in filters.chain(since).chain(after).chain(requirements) {
+    let after_hit = request
+        .after_hit
+        .as_ref()
+        .map(|hit| after_hit_query(fields, hit));
+    let ids = (!request.ids.is_empty()).then(|| terms_query(fields.id, &request.ids));
+    let identifiers = (!request.identifiers.is_empty())
+        .then(|| terms_query(fields.identifier, &request.identifiers));
+    let temporal = request
+        .temporal
+        .as_ref()
+        .map(|range| temporal_query(fields, range));
+    let all_filters = filters
+        .chain(dates)
+        .chain(after)
+        .chain(before)
+        .chain(after_hit)
+        .chain(requirements)
+        .chain(ids)
+        .chain(identifiers)
+        .chain(temporal);
+    for filter in all_filters {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    for clause in &request.facet_clauses {
+        let occur = if clause.negated {
+            Occur::MustNot
+        } else {
+            Occur::Must
+        };
+        let query = facet_clause_query(fields, clause);
+        clauses.push((occur, Box::new(ConstScoreQuery::new(query, 0.0))));
     }
     if clauses.len() == 1 {
         if let Some((_, query)) = clauses.pop() {
@@ -57,6 +82,173 @@ pub(crate) fn request_query(
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The ranges of `modified` and `changed` a request keeps, if it bounds them.
+fn date_ranges(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    [
+        (
+            fields.modified,
+            request.modified_since,
+            request.modified_until,
+        ),
+        (fields.changed, request.changed_since, request.changed_until),
+    ]
+    .into_iter()
+    .filter_map(|(field, since, until)| date_range(field, since, until))
+    .collect()
+}
+
+/// Records whose date in `field` is within the bounds (inclusive), if there is a bound.
+fn date_range(
+    field: Field,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<Box<dyn Query>> {
+    // Tantivy counts nanoseconds in an i64: later than about 2262 cannot be said, and means
+    // "nothing" (or "everything") just as well from 2255 on.
+    let bound = |time: chrono::DateTime<chrono::Utc>| {
+        let date = tantivy::DateTime::from_timestamp_secs(
+            time.timestamp().clamp(-9_000_000_000, 9_000_000_000),
+        );
+        Bound::Included(Term::from_field_date(field, date))
+    };
+    if since.is_none() && until.is_none() {
+        return None;
+    }
+    let lower = since.map_or(Bound::Unbounded, bound);
+    let upper = until.map_or(Bound::Unbounded, bound);
+    Some(Box::new(RangeQuery::new(lower, upper)))
+}
+
+/// Records with one of a clause's values.
+fn facet_clause_query(fields: &Fields, clause: &FacetClause) -> Box<dyn Query> {
+    let field = fields.facet(clause.field);
+    let alternatives: Vec<Box<dyn Query>> = clause
+        .values
+        .iter()
+        .filter_map(|value| facet_value(value))
+        .map(|facet| -> Box<dyn Query> {
+            let term = Term::from_facet(field, &facet);
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        })
+        .collect();
+    if alternatives.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::union(alternatives))
+}
+
+/// A time as a Tantivy date at second precision. Tantivy counts nanoseconds in an i64:
+/// later than about 2262 cannot be said, and means "nothing" just as well from 2255 on.
+fn date_term_value(time: chrono::DateTime<chrono::Utc>) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_secs(time.timestamp().clamp(-9_000_000_000, 9_000_000_000))
+}
+
+/// Records whose `field` holds one of `values` (untokenised).
+fn terms_query(field: Field, values: &[String]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::union(
+        values
+            .iter()
+            .map(|value| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                ))
+            })
+            .collect(),
+    ))
+}
+
+/// Records without a value in the fast field `name`.
+fn missing(name: &str) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (
+            Occur::MustNot,
+            Box::new(ExistsQuery::new(name.to_owned(), false)),
+        ),
+    ]))
+}
+
+/// Records whose id sorts after `id`.
+fn id_after(fields: &Fields, id: &str) -> Box<dyn Query> {
+    let lower = Bound::Excluded(Term::from_field_text(fields.id, id));
+    Box::new(RangeQuery::new(lower, Bound::Unbounded))
+}
+
+/// Records that come after `hit` in its order (key, then record id).
+fn after_hit_query(fields: &Fields, hit: &AfterHit) -> Box<dyn Query> {
+    match hit {
+        AfterHit::Modified { modified: None, id } => Box::new(BooleanQuery::intersection(vec![
+            missing(crate::schema::MODIFIED),
+            id_after(fields, id),
+        ])),
+        AfterHit::Modified {
+            modified: Some(modified),
+            id,
+        } => {
+            let at = Term::from_field_date(fields.modified, date_term_value(*modified));
+            let older: Box<dyn Query> = Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Excluded(at.clone()),
+            ));
+            let same: Box<dyn Query> = Box::new(RangeQuery::new(
+                Bound::Included(at.clone()),
+                Bound::Included(at),
+            ));
+            Box::new(BooleanQuery::union(vec![
+                older,
+                Box::new(BooleanQuery::intersection(vec![same, id_after(fields, id)])),
+                missing(crate::schema::MODIFIED),
+            ]))
+        }
+        AfterHit::Title { title, id } => {
+            let key = Term::from_field_text(fields.title_sort, &sort_key(title));
+            let later: Box<dyn Query> = Box::new(RangeQuery::new(
+                Bound::Excluded(key.clone()),
+                Bound::Unbounded,
+            ));
+            let same: Box<dyn Query> = Box::new(TermQuery::new(key, IndexRecordOption::Basic));
+            Box::new(BooleanQuery::union(vec![
+                later,
+                Box::new(BooleanQuery::intersection(vec![same, id_after(fields, id)])),
+            ]))
+        }
+    }
+}
+
+/// Records with a temporal coverage that intersects `range`: it starts at or before the
+/// range's end (or has no start) and ends on or after the day of the range's start (or has
+/// no end), and it has a start or an end.
+fn temporal_query(fields: &Fields, range: &TimeRange) -> Box<dyn Query> {
+    let mut parts: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::union(vec![
+        Box::new(ExistsQuery::new("temporal_start".to_owned(), false)),
+        Box::new(ExistsQuery::new("temporal_end".to_owned(), false)),
+    ]))];
+    if let Some(end) = range.end {
+        let end = Term::from_field_date(fields.temporal_start, date_term_value(end));
+        let starts_before: Box<dyn Query> =
+            Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(end)));
+        parts.push(Box::new(BooleanQuery::union(vec![
+            starts_before,
+            missing("temporal_start"),
+        ])));
+    }
+    if let Some(start) = range.start {
+        let day = start
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        let start = Term::from_field_date(fields.temporal_end, date_term_value(day));
+        let ends_after: Box<dyn Query> =
+            Box::new(RangeQuery::new(Bound::Included(start), Bound::Unbounded));
+        parts.push(Box::new(BooleanQuery::union(vec![
+            ends_after,
+            missing("temporal_end"),
+        ])));
+    }
+    Box::new(BooleanQuery::intersection(parts))
 }
 
 /// Records that pass one of the clauses of a requirement filter.
@@ -280,3 +472,7 @@ mod tests {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "query_cursor_tests.rs"]
+mod cursor_and_filter_tests;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use ldtcat_model::summary::BoundingBox;
+use ldtcat_model::summary::{BoundingBox, LangString};
 use ldtcat_vocab::Kind;
 
 use crate::error::UnknownFacetField;
@@ -24,6 +24,9 @@ pub enum FacetField {
     Licence,
     /// The id of a source that delivers the record.
     Source,
+    /// A keyword (`dcat:keyword`), exactly as given. Not in [`FacetField::ALL`]: it is
+    /// filtered by, and counted only when asked for ([`crate::CatalogIndex::search_with_facets`]).
+    Keyword,
 }
 
 impl FacetField {
@@ -37,6 +40,17 @@ impl FacetField {
         FacetField::Source,
     ];
 
+    /// Every field, [`FacetField::ALL`] then [`FacetField::Keyword`].
+    pub const EVERY: [FacetField; 7] = [
+        FacetField::Kind,
+        FacetField::Theme,
+        FacetField::Publisher,
+        FacetField::Format,
+        FacetField::Licence,
+        FacetField::Source,
+        FacetField::Keyword,
+    ];
+
     /// The name used in URLs and in the index schema (`kind`, `theme`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +60,7 @@ impl FacetField {
             FacetField::Format => "format",
             FacetField::Licence => "licence",
             FacetField::Source => "source",
+            FacetField::Keyword => "keyword",
         }
     }
 }
@@ -60,7 +75,7 @@ impl FromStr for FacetField {
     type Err = UnknownFacetField;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        FacetField::ALL
+        FacetField::EVERY
             .into_iter()
             .find(|field| field.as_str() == name)
             .ok_or_else(|| UnknownFacetField(name.to_owned()))
@@ -76,6 +91,19 @@ pub struct FacetFilter {
     pub value: String,
 }
 
+/// A condition on one facet field: the record has one of `values` (or, when `negated`,
+/// none of them). Unlike [`SearchRequest::filters`], each clause stands alone, so two clauses
+/// on one field are AND'ed (a record with both keywords).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FacetClause {
+    /// The facet field.
+    pub field: FacetField,
+    /// The alternatives; an empty list matches nothing (or, negated, everything).
+    pub values: Vec<String>,
+    /// Keep the records that have none of the values.
+    pub negated: bool,
+}
+
 /// The order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortOrder {
@@ -83,13 +111,18 @@ pub enum SortOrder {
     /// [`SortOrder::Modified`].
     #[default]
     Relevance,
-    /// Most recently modified first; records without a date last.
+    /// Most recently modified first; records without a date last; ties by record id.
     Modified,
-    /// By display title, case- and accent-insensitively, A to Z.
+    /// By display title, case- and accent-insensitively, A to Z; ties by record id.
     Title,
     /// By record id: a stable order (new records fall in place, nothing else moves), for
     /// harvesters paging through the whole catalogue.
     Id,
+    /// By record name (`ldtcat_model::ckan::record_name`), A to Z.
+    Name,
+    /// Most recently changed in this catalogue first (`RecordSummary::changed`, CKAN's
+    /// `metadata_modified`); records without a change time last.
+    Changed,
 }
 
 /// A search: text, filters, paging and order.
@@ -99,14 +132,36 @@ pub struct SearchRequest {
     pub text: String,
     /// Facet filters: values of one field are OR'ed, different fields AND'ed.
     pub filters: Vec<FacetFilter>,
+    /// More facet conditions, each AND'ed with everything else.
+    pub facet_clauses: Vec<FacetClause>,
     /// Keep only records whose bounding box intersects this one.
     pub bbox: Option<BoundingBox>,
     /// Keep only records whose resource was modified at or after this time.
     pub modified_since: Option<DateTime<Utc>>,
+    /// Keep only records whose resource was modified at or before this time.
+    pub modified_until: Option<DateTime<Utc>>,
+    /// Keep only records changed in this catalogue at or after this time.
+    pub changed_since: Option<DateTime<Utc>>,
+    /// Keep only records changed in this catalogue at or before this time.
+    pub changed_until: Option<DateTime<Utc>>,
     /// Keep only records whose id sorts after this one: a cursor for paging in
     /// [`SortOrder::Id`] that costs the same on every page (an offset costs more the deeper
     /// it goes).
     pub after_id: Option<String>,
+    /// Keep only records whose id sorts before this one. With [`SortOrder::Id`] the page is
+    /// then the `limit` records just before it (still in ascending order): a cursor for paging
+    /// backwards that, like [`SearchRequest::after_id`], costs the same on every page.
+    pub before_id: Option<String>,
+    /// Keep only records that sort after this hit, in [`SortOrder::Modified`] or
+    /// [`SortOrder::Title`] order: a cursor like `after_id` for those orders.
+    pub after_hit: Option<AfterHit>,
+    /// Keep only these record ids (none: no filter).
+    pub ids: Vec<String>,
+    /// Keep only records with one of these identifiers: a `dct:identifier` value or the
+    /// resource IRI (none: no filter).
+    pub identifiers: Vec<String>,
+    /// Keep only records whose temporal coverage intersects this period.
+    pub temporal: Option<TimeRange>,
     /// The order of the hits.
     pub sort: SortOrder,
     /// How many hits to skip.
@@ -119,6 +174,56 @@ pub struct SearchRequest {
     /// Keep only records whose requirement terms pass this filter (compatibility with an
     /// LDT profile, computed by the caller term by term).
     pub requirements: Option<RequirementFilter>,
+}
+
+/// The last hit of a page, as a cursor for the next page in a keyed order. The order is
+/// total: ties of the key are broken by record id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterHit {
+    /// In [`SortOrder::Modified`] order (newest first, undated last).
+    Modified {
+        /// The hit's modification time (to the second), `None` when undated.
+        modified: Option<DateTime<Utc>>,
+        /// The hit's record id.
+        id: String,
+    },
+    /// In [`SortOrder::Title`] order.
+    Title {
+        /// The hit's display title ([`SearchHit::title`]).
+        title: String,
+        /// The hit's record id.
+        id: String,
+    },
+}
+
+impl AfterHit {
+    /// The cursor after `hit` in `sort` order; `None` for orders without one
+    /// ([`SortOrder::Relevance`], [`SortOrder::Name`], [`SortOrder::Changed`]; [`SortOrder::Id`]
+    /// uses `after_id`).
+    pub fn of(hit: &SearchHit, sort: SortOrder) -> Option<AfterHit> {
+        match sort {
+            SortOrder::Modified => Some(AfterHit::Modified {
+                modified: hit.modified,
+                id: hit.id.clone(),
+            }),
+            SortOrder::Title => Some(AfterHit::Title {
+                title: hit.title.clone(),
+                id: hit.id.clone(),
+            }),
+            SortOrder::Relevance | SortOrder::Id | SortOrder::Name | SortOrder::Changed => None,
+        }
+    }
+}
+
+/// A period; either end may be open. A record's temporal coverage intersects it when the
+/// coverage starts at or before `end` and ends on or after the day of `start` (coverage is
+/// indexed by day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeRange {
+    /// The start, if bounded.
+    pub start: Option<DateTime<Utc>>,
+    /// The end, if bounded.
+    pub end: Option<DateTime<Utc>>,
 }
 
 /// A filter on the requirement terms of records: a record passes when it passes one of the
@@ -144,9 +249,18 @@ impl Default for SearchRequest {
         SearchRequest {
             text: String::new(),
             filters: Vec::new(),
+            facet_clauses: Vec::new(),
             bbox: None,
             modified_since: None,
+            modified_until: None,
+            changed_since: None,
+            changed_until: None,
             after_id: None,
+            before_id: None,
+            after_hit: None,
+            ids: Vec::new(),
+            identifiers: Vec::new(),
+            temporal: None,
             sort: SortOrder::default(),
             offset: 0,
             limit: 20,
@@ -184,6 +298,11 @@ pub struct SearchHit {
     pub score: f32,
     /// The record's requirement terms (`ldtcat_compat::Requirement::term`).
     pub requirements: Vec<String>,
+    /// Every title, with its language.
+    pub titles: Vec<LangString>,
+    /// The start of every description, without markup, with its language (about 300
+    /// characters, cut at a word).
+    pub descriptions: Vec<LangString>,
 }
 
 /// One page of hits, the total match count and the facet counts of the matches.

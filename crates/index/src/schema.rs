@@ -14,7 +14,7 @@ use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDE
 use crate::request::FacetField;
 
 /// The version of the schema and analysers, written as the payload of every commit.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The commit payload that marks an index as built with [`SCHEMA_VERSION`].
 pub(crate) fn commit_payload() -> String {
@@ -35,8 +35,16 @@ pub(crate) const DISPLAY_TITLE: &str = "display_title";
 pub(crate) const DISPLAY_DESCRIPTION: &str = "display_description";
 /// Fast-field names, for sorting.
 pub(crate) const TITLE_SORT: &str = "title_sort";
+pub(crate) const NAME_SORT: &str = "name_sort";
 pub(crate) const MODIFIED: &str = "modified";
+pub(crate) const CHANGED: &str = "changed";
 pub(crate) const REQUIREMENT: &str = "requirement";
+/// Labels: the labelled IRIs (indexed) and `iri␟lang␟text` entries (stored).
+pub(crate) const LABEL_IRI: &str = "label_iri";
+pub(crate) const LABELS: &str = "labels";
+/// Every title and description snippet with its language, `lang␟text` (stored).
+pub(crate) const TITLES: &str = "titles";
+pub(crate) const SNIPPETS: &str = "snippets";
 pub(crate) const OFFER: &str = "offer";
 
 /// One text field per stemmed language plus one for undetermined languages.
@@ -87,6 +95,9 @@ impl LanguageFields {
 pub(crate) struct Fields {
     pub(crate) id: Field,
     pub(crate) iri: Field,
+    /// The resource's identifiers outside the catalogue (`dct:identifier`) and its IRI,
+    /// untokenised.
+    pub(crate) identifier: Field,
     pub(crate) titles: LanguageFields,
     pub(crate) descriptions: LanguageFields,
     pub(crate) keywords: LanguageFields,
@@ -95,8 +106,9 @@ pub(crate) struct Fields {
     pub(crate) display_title: Field,
     pub(crate) display_description: Field,
     pub(crate) title_sort: Field,
-    /// Facet fields in [`FacetField::ALL`] order.
-    facets: [Field; 6],
+    pub(crate) name_sort: Field,
+    /// Facet fields in [`FacetField::EVERY`] order.
+    facets: [Field; 7],
     pub(crate) has_bbox: Field,
     pub(crate) west: Field,
     pub(crate) south: Field,
@@ -105,8 +117,14 @@ pub(crate) struct Fields {
     pub(crate) temporal_start: Field,
     pub(crate) temporal_end: Field,
     pub(crate) modified: Field,
+    /// The record's last change in this catalogue.
+    pub(crate) changed: Field,
     pub(crate) requirement: Field,
     pub(crate) offer: Field,
+    pub(crate) label_iri: Field,
+    pub(crate) labels: Field,
+    pub(crate) titles_stored: Field,
+    pub(crate) snippets: Field,
 }
 
 impl Fields {
@@ -129,7 +147,8 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field(ID, STRING | STORED | FAST);
     let iri = builder.add_text_field(IRI, STORED);
-    let facets = FacetField::ALL.map(|facet_field| {
+    let identifier = builder.add_text_field("identifier", STRING);
+    let facets = FacetField::EVERY.map(|facet_field| {
         let options = match facet_field {
             FacetField::Kind => FacetOptions::default().set_stored(),
             _ => FacetOptions::default(),
@@ -143,6 +162,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let display_title = builder.add_text_field(DISPLAY_TITLE, STORED);
     let display_description = builder.add_text_field(DISPLAY_DESCRIPTION, STORED);
     let title_sort = builder.add_text_field(TITLE_SORT, STRING | FAST);
+    let name_sort = builder.add_text_field(NAME_SORT, STRING | FAST);
     let has_bbox = builder.add_bool_field("has_bbox", INDEXED | FAST);
     let coordinate = || NumericOptions::default().set_fast();
     let west = builder.add_f64_field("bbox_west", coordinate());
@@ -158,12 +178,18 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let temporal_start = builder.add_date_field("temporal_start", date());
     let temporal_end = builder.add_date_field("temporal_end", date());
     let modified = builder.add_date_field(MODIFIED, date().set_stored());
+    let changed = builder.add_date_field(CHANGED, date());
     // Compatibility terms (`ldtcat_compat`): one untokenised term per requirement or offer.
     let requirement = builder.add_text_field(REQUIREMENT, STRING | STORED);
     let offer = builder.add_text_field(OFFER, STRING | STORED);
+    let label_iri = builder.add_text_field(LABEL_IRI, STRING);
+    let labels = builder.add_text_field(LABELS, STORED);
+    let titles_stored = builder.add_text_field(TITLES, STORED);
+    let snippets = builder.add_text_field(SNIPPETS, STORED);
     let fields = Fields {
         id,
         iri,
+        identifier,
         titles,
         descriptions,
         keywords,
@@ -171,6 +197,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         display_title,
         display_description,
         title_sort,
+        name_sort,
         facets,
         has_bbox,
         west,
@@ -180,8 +207,13 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         temporal_start,
         temporal_end,
         modified,
+        changed,
         requirement,
         offer,
+        label_iri,
+        labels,
+        titles_stored,
+        snippets,
     };
     (builder.build(), fields)
 }
@@ -195,7 +227,7 @@ mod tests {
         let (first, fields) = build_schema();
         let (second, _) = build_schema();
         assert_eq!(first, second);
-        for facet_field in FacetField::ALL {
+        for facet_field in FacetField::EVERY {
             assert_eq!(
                 first.get_field_name(fields.facet(facet_field)),
                 facet_field.as_str()

@@ -13,13 +13,18 @@ use tantivy::query::{AllQuery, Query};
 use tantivy::schema::{Facet, Value};
 use tantivy::{DocAddress, Order, Score, Searcher, TantivyDocument};
 
+use ldtcat_model::LangString;
+
 use crate::catalog::CatalogIndex;
+use crate::document::SEPARATOR;
 use crate::error::IndexError;
 use crate::query::request_query;
 use crate::request::{
     FacetCount, FacetField, SearchHit, SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
 };
-use crate::schema::{DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, TITLE_SORT};
+use crate::schema::{
+    CHANGED, DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, NAME_SORT, TITLE_SORT,
+};
 use crate::text_query::has_text;
 
 /// What one pass over the matches yields.
@@ -30,8 +35,24 @@ struct Collected {
 }
 
 impl CatalogIndex {
-    /// Runs a search: the page of hits, the total and the facet counts of all matches.
+    /// Runs a search: the page of hits, the total and the facet counts of all matches
+    /// ([`FacetField::ALL`] when `request.facets`, else none).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let fields: &[FacetField] = if request.facets {
+            &FacetField::ALL
+        } else {
+            &[]
+        };
+        self.search_with_facets(request, fields)
+    }
+
+    /// The same search, counting the values of `facet_fields` (in that order) whatever
+    /// `request.facets` says.
+    pub fn search_with_facets(
+        &self,
+        request: &SearchRequest,
+        facet_fields: &[FacetField],
+    ) -> Result<SearchResults, IndexError> {
         let query = request_query(&self.parser, &self.fields, request);
         let sort = match request.sort {
             SortOrder::Relevance if !has_text(&request.text) => SortOrder::Modified,
@@ -39,7 +60,26 @@ impl CatalogIndex {
         };
         let searcher = self.reader.searcher();
         let range = page_range(&searcher, request.offset, request.limit);
-        let collected = self.collect(&searcher, query.as_ref(), sort, range, request.facets)?;
+        // Paging backwards by id: the records closest before the cursor, put back in order.
+        let backwards = sort == SortOrder::Id && request.before_id.is_some();
+        let mut collected = if backwards {
+            self.collect_by(
+                &searcher,
+                query.as_ref(),
+                (
+                    (SortByString::for_field(ID), Order::Desc),
+                    SortBySimilarityScore,
+                ),
+                range,
+                facet_fields,
+                |(_, score)| *score,
+            )?
+        } else {
+            self.collect(&searcher, query.as_ref(), sort, range, facet_fields)?
+        };
+        if backwards {
+            collected.page.reverse();
+        }
         Ok(SearchResults {
             total: collected.total,
             hits: self.hits(&searcher, &collected.page)?,
@@ -51,7 +91,7 @@ impl CatalogIndex {
     pub fn latest(&self, limit: usize) -> Result<Vec<SearchHit>, IndexError> {
         let searcher = self.reader.searcher();
         let range = page_range(&searcher, 0, limit);
-        let collected = self.collect(&searcher, &AllQuery, SortOrder::Modified, range, false)?;
+        let collected = self.collect(&searcher, &AllQuery, SortOrder::Modified, range, &[])?;
         self.hits(&searcher, &collected.page)
     }
 
@@ -71,7 +111,7 @@ impl CatalogIndex {
         query: &dyn Query,
         sort: SortOrder,
         range: Range<usize>,
-        with_facets: bool,
+        facet_fields: &[FacetField],
     ) -> Result<Collected, IndexError> {
         let modified_desc = (
             SortByStaticFastValue::<tantivy::DateTime>::for_field(MODIFIED),
@@ -86,23 +126,25 @@ impl CatalogIndex {
                 query,
                 (SortBySimilarityScore, modified_desc, id_asc()),
                 range,
-                with_facets,
+                facet_fields,
                 |(score, _, _)| *score,
             ),
+            // Keyed orders break ties by id alone (the score comes last, for the hits), so
+            // that a page's last hit is a cursor for the next ([`crate::AfterHit`]).
             SortOrder::Modified => self.collect_by(
                 searcher,
                 query,
-                (modified_desc, SortBySimilarityScore, id_asc()),
+                (modified_desc, id_asc(), SortBySimilarityScore),
                 range,
-                with_facets,
-                |(_, score, _)| *score,
+                facet_fields,
+                |(_, _, score)| *score,
             ),
             SortOrder::Id => self.collect_by(
                 searcher,
                 query,
                 (id_asc(), SortBySimilarityScore),
                 range,
-                with_facets,
+                facet_fields,
                 |(_, score)| *score,
             ),
             SortOrder::Title => self.collect_by(
@@ -110,12 +152,38 @@ impl CatalogIndex {
                 query,
                 (
                     (SortByString::for_field(TITLE_SORT), Order::Asc),
+                    id_asc(),
+                    SortBySimilarityScore,
+                ),
+                range,
+                facet_fields,
+                |(_, _, score)| *score,
+            ),
+            SortOrder::Changed => self.collect_by(
+                searcher,
+                query,
+                (
+                    (
+                        SortByStaticFastValue::<tantivy::DateTime>::for_field(CHANGED),
+                        Order::Desc,
+                    ),
                     SortBySimilarityScore,
                     id_asc(),
                 ),
                 range,
-                with_facets,
+                facet_fields,
                 |(_, score, _)| *score,
+            ),
+            SortOrder::Name => self.collect_by(
+                searcher,
+                query,
+                (
+                    (SortByString::for_field(NAME_SORT), Order::Asc),
+                    SortBySimilarityScore,
+                ),
+                range,
+                facet_fields,
+                |(_, score)| *score,
             ),
         }
     }
@@ -126,7 +194,7 @@ impl CatalogIndex {
         query: &dyn Query,
         sort: S,
         range: Range<usize>,
-        with_facets: bool,
+        facet_fields: &[FacetField],
         score_of: fn(&S::SortKey) -> Score,
     ) -> Result<Collected, IndexError>
     where
@@ -134,19 +202,15 @@ impl CatalogIndex {
     {
         let top_docs = (!range.is_empty()).then(|| TopDocs::for_doc_range(range).order_by(sort));
         let mut facet_collectors = MultiCollector::new();
-        let handles: Vec<(FacetField, FruitHandle<FacetCounts>)> = if with_facets {
-            FacetField::ALL
-                .into_iter()
-                .map(|field| {
-                    (
-                        field,
-                        facet_collectors.add_collector(facet_collector(field)),
-                    )
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let handles: Vec<(FacetField, FruitHandle<FacetCounts>)> = facet_fields
+            .iter()
+            .map(|field| {
+                (
+                    *field,
+                    facet_collectors.add_collector(facet_collector(*field)),
+                )
+            })
+            .collect();
         let (total, page, mut facet_fruits) = searcher
             .search(query, &(Count, top_docs, facet_collectors))
             .map_err(|source| self.tantivy_error("run a search", source))?;
@@ -215,6 +279,8 @@ impl CatalogIndex {
                 .get_all(fields.requirement)
                 .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect(),
+            titles: tagged_texts(document, fields.titles_stored),
+            descriptions: tagged_texts(document, fields.snippets),
         })
     }
 
@@ -224,6 +290,19 @@ impl CatalogIndex {
             field,
         }
     }
+}
+
+/// The stored `lang␟text` entries of a field.
+fn tagged_texts(document: &TantivyDocument, field: tantivy::schema::Field) -> Vec<LangString> {
+    document
+        .get_all(field)
+        .filter_map(|value| value.as_str())
+        .filter_map(|entry| entry.split_once(SEPARATOR))
+        .map(|(lang, text)| LangString {
+            value: text.to_owned(),
+            lang: (!lang.is_empty()).then(|| lang.to_owned()),
+        })
+        .collect()
 }
 
 /// The hit range of a page, clamped to the number of documents so that a huge offset
@@ -307,6 +386,43 @@ mod tests {
         all.sort();
         assert_eq!(by_cursor, all);
         assert_eq!(by_offset, all);
+        Ok(())
+    }
+
+    #[test]
+    fn paging_backwards_with_before_gives_the_pages_just_before_the_cursor() -> anyhow::Result<()> {
+        let catalog = index_of(&fixture())?;
+        let mut all: Vec<String> = fixture().iter().map(|r| r.id.clone()).collect();
+        all.sort();
+        let page = |before_id: Option<String>| {
+            catalog.search(&SearchRequest {
+                sort: SortOrder::Id,
+                limit: 3,
+                before_id,
+                facets: false,
+                ..SearchRequest::default()
+            })
+        };
+        let mut backwards = Vec::new();
+        let mut cursor = all.last().cloned();
+        let last = page(None)?; // no cursor: the first page, as forwards
+        assert_eq!(
+            ids(&last.hits),
+            all[..3].iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        backwards.push(cursor.clone().unwrap_or_default());
+        loop {
+            let results = page(cursor.clone())?;
+            let Some(first) = results.hits.first() else {
+                break;
+            };
+            let mut hits: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+            assert!(hits.windows(2).all(|w| w[0] < w[1]), "ascending: {hits:?}");
+            cursor = Some(first.id.clone());
+            hits.append(&mut backwards);
+            backwards = hits;
+        }
+        assert_eq!(backwards, all);
         Ok(())
     }
 

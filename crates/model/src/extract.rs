@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use ldtcat_vocab::{ns, Kind};
 use oxrdf::{NamedOrBlankNode, Term, Triple};
 
-use crate::summary::{pick_display, BoundingBox, LangString, RecordSummary, TemporalCoverage};
+use crate::summary::{
+    pick_display, BoundingBox, LangString, NodeLabel, RecordSummary, TemporalCoverage,
+};
 
 /// What is known of a record besides its statements.
 pub struct RecordFacts<'a> {
@@ -130,9 +132,11 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
                 let names = view.lang_strings(node, &format!("{}name", ns::FOAF));
                 pick_display(&names).map(str::to_owned)
             });
+            // An IRI publisher is kept as its IRI, so that records naming it and records
+            // that do not are one facet value; pages name it (its `foaf:name` is in `labels`).
             match (name, term) {
+                (_, Term::NamedNode(n)) => publishers.push(n.as_str().to_owned()),
                 (Some(name), _) => publishers.push(name),
-                (None, Term::NamedNode(n)) => publishers.push(n.as_str().to_owned()),
                 (None, Term::Literal(l)) => publishers.push(l.value().to_owned()),
                 _ => {}
             }
@@ -147,6 +151,11 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
     RecordSummary {
         id: facts.id.to_owned(),
         iri: facts.iri.to_owned(),
+        identifiers: {
+            let mut identifiers = view.texts(root, &dct("identifier"));
+            sort_dedup(&mut identifiers);
+            identifiers
+        },
         kind: facts.kind,
         titles: view.lang_strings(root, &dct("title")),
         descriptions: view.lang_strings(root, &dct("description")),
@@ -161,6 +170,7 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
         modified: view
             .first_literal(root, &[dct("modified"), dct("issued")])
             .and_then(|text| parse_datetime(&text)),
+        changed: None,
         requirements: ldtcat_compat::requirements_of(root, triples)
             .iter()
             .map(|r| r.term())
@@ -169,7 +179,66 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             .iter()
             .map(|o| o.term())
             .collect(),
+        labels: node_labels(triples),
     }
+}
+
+/// The predicates that name a node, most specific first.
+pub const LABEL_PREDICATES: &[(&str, &str)] = &[
+    (ns::SKOS, "prefLabel"),
+    (ns::FOAF, "name"),
+    (ns::VCARD, "fn"),
+    (ns::VCARD, "organization-name"),
+    (ns::DCT, "title"),
+    (ns::SCHEMA, "name"),
+    (ns::RDFS, "label"),
+];
+
+/// How many labels a record carries at most (a record naming thousands of nodes keeps the
+/// first ones; the rest are named by the pages' fallback).
+pub const MAX_LABELS_PER_RECORD: usize = 256;
+
+/// The rank of a label predicate in [`LABEL_PREDICATES`], if it is one.
+pub fn label_predicate_rank(predicate: &str) -> Option<usize> {
+    LABEL_PREDICATES.iter().position(|(namespace, local)| {
+        predicate.len() == namespace.len() + local.len()
+            && predicate.starts_with(namespace)
+            && predicate.ends_with(local)
+    })
+}
+
+/// Every label of an IRI node of the record, by IRI then predicate rank, without repeats.
+fn node_labels(triples: &[Triple]) -> Vec<NodeLabel> {
+    let mut ranked: Vec<(String, usize, LangString)> = Vec::new();
+    for triple in triples {
+        let (NamedOrBlankNode::NamedNode(subject), Term::Literal(literal)) =
+            (&triple.subject, &triple.object)
+        else {
+            continue;
+        };
+        let Some(rank) = label_predicate_rank(triple.predicate.as_str()) else {
+            continue;
+        };
+        let value = literal.value().trim();
+        if value.is_empty() {
+            continue;
+        }
+        ranked.push((
+            subject.as_str().to_owned(),
+            rank,
+            LangString {
+                value: value.to_owned(),
+                lang: literal.language().map(str::to_ascii_lowercase),
+            },
+        ));
+    }
+    ranked.sort();
+    ranked.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+    ranked.truncate(MAX_LABELS_PER_RECORD);
+    ranked
+        .into_iter()
+        .map(|(iri, _, label)| NodeLabel { iri, label })
+        .collect()
 }
 
 fn sort_dedup(values: &mut Vec<String>) {

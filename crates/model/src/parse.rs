@@ -97,10 +97,14 @@ impl<'a> RdfDocument<'a> {
                 }
             })?;
         }
-        let reader = (self.open)().map_err(|source| ModelError::Io {
+        let io_error = |source| ModelError::Io {
             document: self.name.clone(),
             source,
-        })?;
+        };
+        let mut reader = (self.open)().map_err(io_error)?;
+        if self.format == RdfFormat::RdfXml {
+            reader = crate::xml_entities::bounded(reader).map_err(io_error)?;
+        }
         for quad in parser
             .for_reader(reader)
             .with_document_loader(crate::contexts::load_context)

@@ -44,6 +44,8 @@ pub struct RecordSummary {
     pub id: String,
     /// The resource IRI.
     pub iri: String,
+    /// `dct:identifier` literals of the resource (its identifiers outside this catalogue).
+    pub identifiers: Vec<String>,
     /// The record's kind.
     pub kind: Kind,
     /// `dct:title` in every language.
@@ -54,7 +56,8 @@ pub struct RecordSummary {
     pub keywords: Vec<LangString>,
     /// `dcat:theme` IRIs (or literals, as found).
     pub themes: Vec<String>,
-    /// Publisher names (`foaf:name`, else the IRI).
+    /// Publishers: the IRI of an IRI node (its name is among `labels`), the `foaf:name` of
+    /// a blank node, or the literal.
     pub publishers: Vec<String>,
     /// Media types and formats of the resource and its distributions, normalised
     /// (`text/csv`, `CSV`: the last segment of a file-type or media-type IRI).
@@ -69,10 +72,26 @@ pub struct RecordSummary {
     pub temporal: Option<TemporalCoverage>,
     /// `dct:modified`, else `dct:issued`, of the resource.
     pub modified: Option<DateTime<Utc>>,
+    /// The last change of the record in this catalogue (its CatalogRecord's `dct:modified`,
+    /// what CKAN calls `metadata_modified`); `None` when summarised from statements alone.
+    pub changed: Option<DateTime<Utc>>,
     /// The terms of what the resource requires of an LDT (`ldtcat_compat::Requirement`).
     pub requirements: Vec<String>,
     /// The terms of what the resource offers as an adapter (`ldtcat_compat::Offer`).
     pub offers: Vec<String>,
+    /// Labels the record gives to IRIs: its own titles, and the names of the nodes it
+    /// describes (a theme's `skos:prefLabel`, a publisher's `foaf:name`), so that any page
+    /// can name those IRIs without reading the record.
+    pub labels: Vec<NodeLabel>,
+}
+
+/// A label a record gives to an IRI.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeLabel {
+    /// The labelled IRI.
+    pub iri: String,
+    /// The label.
+    pub label: LangString,
 }
 
 impl RecordSummary {

@@ -12,8 +12,11 @@ use serde::Serialize;
 
 use crate::compat::ProfileContext;
 use crate::error::{ApiError, ServeError};
+use crate::i18n::Locale;
+use crate::labels::facet_value_label;
 use crate::query::SearchParams;
-use crate::state::AppState;
+use crate::resolver::Labels;
+use crate::state::{blocking, AppState};
 
 /// The body of `/api/search`.
 #[derive(Debug, Serialize)]
@@ -56,6 +59,11 @@ struct FacetsJson {
 #[derive(Debug, Serialize)]
 struct FacetCountJson {
     value: String,
+    /// How the value reads for a person, in the asked language (`lang`, `Accept-Language`).
+    label: String,
+    /// The label's language, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label_lang: Option<String>,
     count: u64,
 }
 
@@ -70,15 +78,22 @@ pub(crate) struct Health {
 pub(crate) async fn search(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
+    locale: Locale,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let params = SearchParams::from_query(raw.as_deref())?;
     let (results, context) = crate::compat::run_search(&state, &params).await?;
-    Ok(Json(search_response(
-        &state,
-        &params,
-        results,
-        context.as_ref(),
-    )))
+    // Labels read the index: on the blocking pool.
+    let response = blocking(move || {
+        Ok::<_, ServeError>(search_response(
+            &state,
+            &params,
+            results,
+            context.as_ref(),
+            &locale,
+        ))
+    })
+    .await?;
+    Ok(Json(response))
 }
 
 fn search_response(
@@ -86,6 +101,7 @@ fn search_response(
     params: &SearchParams,
     results: SearchResults,
     context: Option<&ProfileContext>,
+    locale: &Locale,
 ) -> SearchResponse {
     let mut facets = FacetsJson::default();
     for (field, counts) in &results.facets {
@@ -96,8 +112,12 @@ fn search_response(
             FacetField::Format => &mut facets.format,
             FacetField::Licence => &mut facets.licence,
             FacetField::Source => &mut facets.source,
+            FacetField::Keyword => continue, // not counted by this route
         };
-        *slot = counts.iter().map(facet_count_json).collect();
+        *slot = counts
+            .iter()
+            .map(|count| facet_count_json(&state.labels, *field, count, locale))
+            .collect();
     }
     SearchResponse {
         total: results.total,
@@ -112,9 +132,17 @@ fn search_response(
     }
 }
 
-fn facet_count_json(count: &FacetCount) -> FacetCountJson {
+fn facet_count_json(
+    labels: &Labels,
+    field: FacetField,
+    count: &FacetCount,
+    locale: &Locale,
+) -> FacetCountJson {
+    let label = facet_value_label(labels, field, &count.value, locale);
     FacetCountJson {
         value: count.value.clone(),
+        label: label.text,
+        label_lang: label.lang,
         count: count.count,
     }
 }

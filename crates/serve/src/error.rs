@@ -54,6 +54,28 @@ pub enum ServeError {
     /// A request body cannot be used (unsupported media type, syntax error).
     #[error("invalid request body: {0}")]
     BadBody(String),
+    /// The URI (path and query string) is longer than accepted.
+    #[error("the URI is {length} bytes long, more than the {max} accepted: send a long query in a POST body")]
+    UriTooLong {
+        /// Its length.
+        length: usize,
+        /// The longest accepted.
+        max: usize,
+    },
+    /// A header is too large to be read.
+    #[error("the `{header}` header is too large: {message}")]
+    BadHeader {
+        /// The header's name.
+        header: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The request body is larger than accepted.
+    #[error("the request body is larger than the {max} bytes accepted")]
+    BodyTooLarge {
+        /// The largest accepted.
+        max: usize,
+    },
     /// The compatibility rules do not load.
     #[error("compatibility rules: {0}")]
     Compatibility(String),
@@ -88,7 +110,10 @@ impl ServeError {
         match self {
             ServeError::BadParameter { .. }
             | ServeError::MalformedQuery { .. }
-            | ServeError::BadBody(_) => StatusCode::BAD_REQUEST,
+            | ServeError::BadBody(_)
+            | ServeError::BadHeader { .. } => StatusCode::BAD_REQUEST,
+            ServeError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            ServeError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::RecordNotFound { .. } | ServeError::NoRoute { .. } => StatusCode::NOT_FOUND,
             ServeError::RecordGone { .. } => StatusCode::GONE,
             ServeError::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,

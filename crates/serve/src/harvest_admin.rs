@@ -46,6 +46,8 @@ pub enum StartRunError {
     Disabled,
     /// A run of this source is going on.
     AlreadyRunning,
+    /// The server is shutting down.
+    ShuttingDown,
 }
 
 /// The harvester, as the server sees it.
@@ -90,7 +92,7 @@ fn answer(status: StatusCode, word: &'static str, message: String) -> Response {
 }
 
 /// Compares without stopping at the first difference.
-fn same_token(given: &str, expected: &str) -> bool {
+pub(crate) fn same_token(given: &str, expected: &str) -> bool {
     let (given, expected) = (given.as_bytes(), expected.as_bytes());
     given.len() == expected.len()
         && given
@@ -157,6 +159,11 @@ pub(crate) async fn start_harvest(
             StatusCode::CONFLICT,
             "running",
             format!("a run of `{source_id}` is going on"),
+        ),
+        Err(StartRunError::ShuttingDown) => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "stopping",
+            "the server is shutting down".to_owned(),
         ),
     }
 }

@@ -6,11 +6,14 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ServeError;
+use crate::i18n::{LanguageLink, Locale, Messages};
 use crate::state::SiteSettings;
 
-/// No scripts, no external anything: styles are inline, forms post to this site only.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Nothing external: scripts only as files of this site (no inline script, no `eval`),
+/// styles inline, images (the map's base layer) from this site, forms post to this site.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
+     frame-ancestors 'none'";
 
 /// What the base template needs on every page.
 #[derive(Debug, Clone)]
@@ -23,17 +26,61 @@ pub struct Layout {
     pub page_title: String,
     /// The text in the header's search box.
     pub query: String,
+    /// `<meta name="description">`: plain text.
+    pub meta_description: String,
+    /// The interface language (`<html lang>`).
+    pub lang: &'static str,
+    /// The interface strings.
+    pub t: &'static Messages,
+    /// The language selector.
+    pub languages: Vec<LanguageLink>,
+    /// The chosen `lang`, kept by forms as a hidden field.
+    pub lang_parameter: Option<String>,
+    /// Links of the header and footer, with the chosen language kept.
+    pub home_href: String,
+    /// `/search`.
+    pub search_href: String,
+    /// `/sources`.
+    pub sources_href: String,
+    /// Whether the page loads the map script (`/assets/map.js`).
+    pub map_script: bool,
 }
 
 impl Layout {
-    /// The layout of a page titled `page_title` (empty: the site title alone).
+    /// The layout of a page titled `page_title` (empty: the site title alone), in English.
     pub fn new(site: &SiteSettings, page_title: impl Into<String>) -> Layout {
+        Layout::localised(site, page_title, &Locale::default())
+    }
+
+    /// The layout of a page in the languages of `locale`.
+    pub fn localised(
+        site: &SiteSettings,
+        page_title: impl Into<String>,
+        locale: &Locale,
+    ) -> Layout {
         Layout {
             site_title: site.title.clone(),
             site_description: site.description.clone(),
             page_title: page_title.into(),
             query: String::new(),
+            meta_description: site.description.clone(),
+            lang: locale.ui,
+            t: locale.messages,
+            languages: locale.selector(),
+            lang_parameter: locale.explicit.clone(),
+            home_href: locale.link("/"),
+            search_href: locale.link("/search"),
+            sources_href: locale.link("/sources"),
+            map_script: false,
         }
+    }
+
+    /// The same layout with a page-specific `<meta name="description">` (plain text).
+    pub fn with_description(mut self, description: &str) -> Layout {
+        if !description.trim().is_empty() {
+            self.meta_description = description.trim().to_owned();
+        }
+        self
     }
 
     /// The same layout with the header's search box filled in.
@@ -86,17 +133,25 @@ struct ErrorPage {
     message: String,
 }
 
-/// The HTML page of an error, with its status.
+/// The HTML page of an error, with its status, in English.
 pub fn error_page(site: &SiteSettings, error: &ServeError) -> Response {
+    localised_error_page(site, error, &Locale::default())
+}
+
+/// The HTML page of an error in the languages of `locale`.
+pub fn localised_error_page(site: &SiteSettings, error: &ServeError, locale: &Locale) -> Response {
     let status = error.status();
-    let heading = match status {
-        StatusCode::BAD_REQUEST => "Bad request",
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::GONE => "Withdrawn",
-        _ => "Something went wrong",
+    let heading_key = match status {
+        StatusCode::BAD_REQUEST => "error.bad_request",
+        StatusCode::NOT_FOUND => "error.not_found",
+        StatusCode::GONE => "error.gone",
+        StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+        StatusCode::URI_TOO_LONG => "error.uri_too_long",
+        _ => "error.internal",
     };
+    let heading = locale.messages.get(heading_key);
     let page = ErrorPage {
-        layout: Layout::new(site, heading),
+        layout: Layout::localised(site, heading, locale),
         status: status.as_u16(),
         heading,
         message: error.public_message(),
@@ -112,8 +167,17 @@ pub fn error_page(site: &SiteSettings, error: &ServeError) -> Response {
 
 /// The response of a page handler: the page, or the error page.
 pub fn respond(site: &SiteSettings, result: Result<Response, ServeError>) -> Response {
+    respond_in(site, result, &Locale::default())
+}
+
+/// The response of a page handler in the languages of `locale`.
+pub fn respond_in(
+    site: &SiteSettings,
+    result: Result<Response, ServeError>,
+    locale: &Locale,
+) -> Response {
     match result {
         Ok(response) => response,
-        Err(error) => error_page(site, &error),
+        Err(error) => localised_error_page(site, &error, locale),
     }
 }

@@ -1,9 +1,13 @@
-//! Human labels for what pages show: predicates (`dct:title` → "Title"), facet values
-//! (EU data themes, common licences, kinds), and dates.
+//! Human labels for what pages show: predicates (`dct:title` → "Title"), facet fields and
+//! values (through the [`Labels`] resolution), and dates.
 
 use chrono::{DateTime, Utc};
 use ldtcat_index::FacetField;
+use ldtcat_vocab::authority::authority;
 use ldtcat_vocab::{ns, Kind};
+
+use crate::i18n::Locale;
+use crate::resolver::{Label, LabelOrigin, Labels};
 
 /// Labels of the common DCAT, DCTERMS and related predicates, by compact name.
 const PREDICATE_LABELS: &[(&str, &str)] = &[
@@ -84,58 +88,6 @@ const PREDICATE_ORDER: &[&str] = &[
     "dcat:contactPoint",
 ];
 
-/// EU data themes (`.../authority/data-theme/{code}`).
-const DATA_THEMES: &[(&str, &str)] = &[
-    ("AGRI", "Agriculture, fisheries, forestry and food"),
-    ("ECON", "Economy and finance"),
-    ("EDUC", "Education, culture and sport"),
-    ("ENER", "Energy"),
-    ("ENVI", "Environment"),
-    ("GOVE", "Government and public sector"),
-    ("HEAL", "Health"),
-    ("INTR", "International issues"),
-    ("JUST", "Justice, legal system and public safety"),
-    ("OP_DATPRO", "Provisional data"),
-    ("REGI", "Regions and cities"),
-    ("SOCI", "Population and society"),
-    ("TECH", "Science and technology"),
-    ("TRAN", "Transport"),
-];
-
-const DATA_THEME_NAMESPACE: &str = "http://publications.europa.eu/resource/authority/data-theme/";
-
-/// Common licences, by IRI without scheme and trailing slash.
-const LICENCES: &[(&str, &str)] = &[
-    ("creativecommons.org/licenses/by/4.0", "CC BY 4.0"),
-    ("creativecommons.org/licenses/by-sa/4.0", "CC BY-SA 4.0"),
-    ("creativecommons.org/licenses/by-nc/4.0", "CC BY-NC 4.0"),
-    ("creativecommons.org/publicdomain/zero/1.0", "CC0 1.0"),
-    ("opendatacommons.org/licenses/odbl/1-0", "ODbL 1.0"),
-    ("opendatacommons.org/licenses/odbl", "ODbL"),
-    ("data.europa.eu/eli/dec_impl/2017/863/oj", "EUPL 1.2"),
-    ("www.dati.gov.it/iodl/2.0", "IODL 2.0"),
-    (
-        "www.etalab.gouv.fr/licence-ouverte-open-licence",
-        "Licence Ouverte",
-    ),
-    (
-        "publications.europa.eu/resource/authority/licence/CC_BY_4_0",
-        "CC BY 4.0",
-    ),
-    (
-        "publications.europa.eu/resource/authority/licence/CC0",
-        "CC0 1.0",
-    ),
-    (
-        "publications.europa.eu/resource/authority/licence/ODC_BY",
-        "ODC-BY",
-    ),
-    (
-        "publications.europa.eu/resource/authority/licence/ODBL",
-        "ODbL",
-    ),
-];
-
 /// Whether an IRI may become a link (`http` or `https` only).
 pub fn is_web_iri(iri: &str) -> bool {
     let lower = iri.get(..8).unwrap_or(iri).to_ascii_lowercase();
@@ -211,66 +163,46 @@ fn lowercase_words_unless_acronym(text: &str) -> String {
         .join(" ")
 }
 
-/// How a facet value reads on a page (the value itself stays in URLs).
-pub fn facet_value_label(field: FacetField, value: &str) -> String {
+/// How a facet value reads on a page (the value itself stays in URLs): kinds in the
+/// interface language, IRIs by the [`Labels`] resolution, formats by the file-type table,
+/// other literals and source ids as they are. Reads the index: call on the blocking pool.
+pub fn facet_value_label(
+    labels: &Labels,
+    field: FacetField,
+    value: &str,
+    locale: &Locale,
+) -> Label {
+    let plain = |text: &str| Label {
+        text: text.to_owned(),
+        lang: None,
+        origin: LabelOrigin::Record,
+    };
     match field {
-        FacetField::Kind => value
-            .parse::<Kind>()
-            .map(|kind| kind.label().to_owned())
-            .unwrap_or_else(|_| value.to_owned()),
-        FacetField::Theme | FacetField::Licence => known_iri_label(value),
-        FacetField::Publisher | FacetField::Format | FacetField::Source => value.to_owned(),
+        FacetField::Kind => match value.parse::<Kind>() {
+            Ok(kind) => plain(locale.messages.get(&format!("kind.{}", kind.as_str()))),
+            Err(_) => plain(value),
+        },
+        FacetField::Source | FacetField::Keyword => plain(value),
+        FacetField::Theme | FacetField::Licence | FacetField::Publisher | FacetField::Format
+            if is_web_iri(value) =>
+        {
+            labels.label(value, &locale.languages)
+        }
+        FacetField::Format => match authority().file_type(value) {
+            Some(file_type) => Label {
+                text: file_type.label.clone(),
+                lang: None,
+                origin: LabelOrigin::Authority,
+            },
+            None => plain(value),
+        },
+        FacetField::Theme | FacetField::Licence | FacetField::Publisher => plain(value),
     }
 }
 
-/// The label of an EU data theme or a common licence IRI.
-pub fn known_label(iri: &str) -> Option<&'static str> {
-    if let Some(code) = iri.strip_prefix(DATA_THEME_NAMESPACE) {
-        return DATA_THEMES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, label)| *label);
-    }
-    let bare = bare_iri(iri);
-    LICENCES
-        .iter()
-        .find(|(known, _)| *known == bare)
-        .map(|(_, label)| *label)
-}
-
-/// An IRI without its scheme and trailing slash.
-fn bare_iri(iri: &str) -> &str {
-    iri.trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-}
-
-/// A label for a theme or licence IRI: the tables, a compact name, or the IRI shortened.
-pub fn known_iri_label(value: &str) -> String {
-    if let Some(label) = known_label(value) {
-        return label.to_owned();
-    }
-    ns::compact(value).unwrap_or_else(|| bare_iri(value).to_owned())
-}
-
-/// How an IRI value reads: a known label, else its compact name, else the IRI itself.
-pub fn iri_text(iri: &str) -> String {
-    match known_label(iri) {
-        Some(label) => label.to_owned(),
-        None => compact_or_full(iri),
-    }
-}
-
-/// The human label of a facet field.
-pub fn facet_field_label(field: FacetField) -> &'static str {
-    match field {
-        FacetField::Kind => "Kind",
-        FacetField::Theme => "Theme",
-        FacetField::Publisher => "Publisher",
-        FacetField::Format => "Format",
-        FacetField::Licence => "Licence",
-        FacetField::Source => "Source",
-    }
+/// The label of a facet field in the interface language.
+pub fn facet_field_label(field: FacetField, locale: &Locale) -> &'static str {
+    locale.messages.get(&format!("facet.{}", field.as_str()))
 }
 
 /// A date and time as pages show it: `2024-05-01 10:00 UTC`.
@@ -321,30 +253,42 @@ mod tests {
     }
 
     #[test]
-    fn facet_values_get_labels() {
+    fn facet_values_get_labels() -> anyhow::Result<()> {
+        let labels = Labels::new(std::sync::Arc::new(
+            ldtcat_index::CatalogIndex::open_in_ram()?,
+        ));
+        let french = Locale::negotiate(Some("fr"), None, "/search");
+        let label = |field, value: &str| facet_value_label(&labels, field, value, &french).text;
         assert_eq!(
-            facet_value_label(FacetField::Kind, "visualisation"),
-            "Visualisation asset"
+            label(FacetField::Kind, "visualisation"),
+            "Ressource de visualisation"
         );
         assert_eq!(
-            facet_value_label(FacetField::Theme, &format!("{DATA_THEME_NAMESPACE}TRAN")),
-            "Transport"
+            label(
+                FacetField::Theme,
+                "http://publications.europa.eu/resource/authority/data-theme/TRAN"
+            ),
+            "Transports"
         );
         assert_eq!(
-            facet_value_label(
+            label(
                 FacetField::Licence,
                 "https://creativecommons.org/licenses/by/4.0/"
             ),
             "CC BY 4.0"
         );
         assert_eq!(
-            facet_value_label(FacetField::Theme, "http://inspire.ec.europa.eu/theme/bu"),
-            "inspire.ec.europa.eu/theme/bu"
+            label(FacetField::Theme, "http://inspire.ec.europa.eu/theme/bu"),
+            "inspire.ec.europa.eu"
         );
         assert_eq!(
-            facet_value_label(FacetField::Publisher, "Comune di Perugia"),
+            label(FacetField::Publisher, "Comune di Perugia"),
             "Comune di Perugia"
         );
+        assert_eq!(label(FacetField::Format, "RDF_TURTLE"), "Turtle");
+        assert_eq!(label(FacetField::Format, "text/csv"), "CSV");
+        assert_eq!(facet_field_label(FacetField::Licence, &french), "Licence");
+        Ok(())
     }
 
     #[test]

@@ -2,25 +2,43 @@
 
 mod api;
 mod api_sources;
+mod assets;
+mod ckan;
 mod compat;
 mod dcat;
+mod dsp;
 mod error;
 mod harvest_admin;
 mod html;
+pub mod i18n;
 mod labels;
+mod limits;
+mod map;
 mod negotiate;
 mod pages;
 mod query;
+mod query_time;
+mod records;
+pub mod resolver;
+pub mod rich_text;
 mod server;
 mod sparql;
 mod state;
 mod statements;
 
+pub use dsp::DspSettings;
 pub use error::ServeError;
 pub use harvest_admin::{HarvestAdmin, HarvestControl, SourceInfo, StartRunError};
+pub use i18n::Locale;
+pub use ldtcat_model::Languages;
 pub use ldtcat_sparql::SparqlLimits;
+pub use limits::{MAX_ACCEPT_BYTES, MAX_ACCEPT_RANGES, MAX_BODY_BYTES, MAX_URI_BYTES};
 pub use query::{SearchParams, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use server::{serve, serve_with_shutdown};
+pub use records::{
+    DEFAULT_LIMIT as RECORDS_DEFAULT_LIMIT, MAX_LIMIT as RECORDS_MAX_LIMIT, RECORDS_BASE,
+};
+pub use resolver::{Label, LabelOrigin, Labels, RecordLabels};
+pub use server::{serve, serve_with_shutdown, shutdown_signal};
 pub use sparql::{SparqlService, QUEUE_WAIT as SPARQL_QUEUE_WAIT};
 pub use state::{AppState, SiteSettings};
 
@@ -40,8 +58,10 @@ pub fn router(state: AppState) -> Router {
             "/compatibility",
             get(compat::api::get_compatibility).post(compat::api::post_compatibility),
         )
+        .route("/3/action/{action}", any(ckan::action))
+        .route("/action/{action}", any(ckan::action))
         .fallback(api::api_not_found);
-    Router::new()
+    let router = Router::new()
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))
         .route("/resources/{id}", get(pages::record::record))
@@ -51,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             post(harvest_admin::start_harvest),
         )
         .route("/healthz", get(api::health))
+        .route("/assets/{file}", get(assets::asset))
         .route("/sparql", any(sparql::sparql))
         .route("/catalog", get(dcat::catalog))
         .route("/catalog.ttl", get(dcat::catalog))
@@ -62,9 +83,27 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.jsonld", get(dcat::feed))
         .route("/feed.rdf", get(dcat::feed))
         .route("/feed.nt", get(dcat::feed))
+        .route(
+            "/catalog/request",
+            post(dsp::catalog_request).fallback(dsp::wrong_method),
+        )
+        .route(
+            "/catalog/datasets/{id}",
+            get(dsp::dataset).fallback(dsp::wrong_method),
+        )
+        .route("/.well-known/dspace-version", get(dsp::version))
         .nest("/api", api)
-        .fallback(page_not_found)
-        .with_state(Arc::new(state))
+        .nest(records::RECORDS_BASE, records::routes())
+        .merge(records::landing_with_slash())
+        .fallback(page_not_found);
+    let state = Arc::new(state);
+    router
+        .layer(limits::body_limit())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            limits::request_limits,
+        ))
+        .with_state(state)
 }
 
 /// Unknown paths: the HTML 404 page.

@@ -23,9 +23,13 @@ impl MediaRange {
     }
 }
 
+/// The media ranges of `header`, at most [`crate::MAX_ACCEPT_RANGES`] of them (the request
+/// limits refuse a longer header before any handler reads it; this keeps negotiation linear
+/// whatever it is given).
 fn parse_accept(header: &str) -> Vec<MediaRange> {
     header
         .split(',')
+        .take(crate::MAX_ACCEPT_RANGES)
         .filter_map(|item| {
             let mut parts = item.split(';');
             let (kind, subtype) = parts.next()?.trim().split_once('/')?;
@@ -123,5 +127,82 @@ mod tests {
         ));
         assert!(!prefers_html(Some("*/*"), &OFFERS));
         assert!(!prefers_html(None, &OFFERS));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::time::{Duration, Instant};
+
+        fn media_range() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(vec!["*", "text", "application", "image", "TEXT", ""]),
+                prop::sample::select(vec![
+                    "*",
+                    "csv",
+                    "html",
+                    "sparql-results+json",
+                    "sparql-results+xml",
+                    "x;y",
+                    "",
+                ]),
+                proptest::option::of(-2.0_f32..3.0),
+                "[ ;=a-z0-9.]{0,8}",
+            )
+                .prop_map(|(kind, subtype, quality, junk)| {
+                    let mut range = format!("{kind}/{subtype}");
+                    if let Some(q) = quality {
+                        range.push_str(&format!(";q={q}"));
+                    }
+                    range.push_str(&junk);
+                    range
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_header_is_read_quickly_without_panic(header in "\\PC{0,600}") {
+                let started = Instant::now();
+                let chosen = choose(Some(&header), &OFFERS);
+                let _ = prefers_html(Some(&header), &OFFERS);
+                prop_assert!(chosen.is_none_or(|i| i < OFFERS.len()));
+                prop_assert!(started.elapsed() < Duration::from_millis(100));
+            }
+
+            #[test]
+            fn the_choice_is_an_offer_the_client_accepts_at_its_best_quality(
+                ranges in prop::collection::vec(media_range(), 0..20),
+            ) {
+                let header = ranges.join(", ");
+                let parsed = parse_accept(&header);
+                match choose(Some(&header), &OFFERS) {
+                    Some(index) => {
+                        let best = quality_of(&parsed, OFFERS[index]);
+                        prop_assert!(best > 0.0 || header.trim().is_empty(), "{header}");
+                        for offer in OFFERS {
+                            prop_assert!(quality_of(&parsed, offer) <= best, "{header}");
+                        }
+                    }
+                    None => {
+                        for offer in OFFERS {
+                            prop_assert!(quality_of(&parsed, offer) <= 0.0, "{header}");
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn ten_thousand_alternatives_are_read_in_bounded_time() {
+            let header = (0..10_000)
+                .map(|n| format!("application/x-{n};q=0.5"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let started = Instant::now();
+            assert_eq!(choose(Some(&header), &OFFERS), None);
+            assert!(started.elapsed() < Duration::from_millis(50));
+        }
     }
 }

@@ -7,11 +7,12 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ldtcat_compat::Verdict;
-use ldtcat_index::{FacetField, FacetFilter, SearchRequest, SortOrder};
+use ldtcat_index::{FacetField, FacetFilter, SearchRequest, SortOrder, TimeRange};
 use ldtcat_model::BoundingBox;
 use ldtcat_vocab::Kind;
 
 use crate::error::ServeError;
+pub use crate::query_time::{datetime_text, parse_datetime_interval, push_list};
 
 /// The page size when none is asked for.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
@@ -29,6 +30,19 @@ pub struct SearchParams {
     pub bbox: Option<BoundingBox>,
     /// `modified_since`: an RFC 3339 time or a date (midnight UTC).
     pub modified_since: Option<DateTime<Utc>>,
+    /// `modified_until`: the same forms; records modified at or before it.
+    pub modified_until: Option<DateTime<Utc>>,
+    /// `changed_since`: records changed in this catalogue at or after it (the same forms).
+    pub changed_since: Option<DateTime<Utc>>,
+    /// `changed_until`: records changed in this catalogue at or before it.
+    pub changed_until: Option<DateTime<Utc>>,
+    /// `datetime`: an instant or a period (`start/end`, `..` or empty for an open end), as
+    /// in OGC API Features; keeps records whose temporal coverage intersects it.
+    pub datetime: Option<TimeRange>,
+    /// `ids`: record ids, comma-separated or repeated.
+    pub ids: Vec<String>,
+    /// `external_ids`: `dct:identifier` values or resource IRIs, comma-separated or repeated.
+    pub external_ids: Vec<String>,
     /// `sort`.
     pub sort: SortOrder,
     /// `page`, from 1.
@@ -40,6 +54,8 @@ pub struct SearchParams {
     pub compatible_with: Option<String>,
     /// `verdicts`: comma-separated; empty means out of the box or with limited adaptations.
     pub verdicts: Vec<Verdict>,
+    /// `lang`: the language chosen by the visitor, kept in every link (see `i18n`).
+    pub lang: Option<String>,
 }
 
 impl Default for SearchParams {
@@ -49,11 +65,18 @@ impl Default for SearchParams {
             filters: Vec::new(),
             bbox: None,
             modified_since: None,
+            modified_until: None,
+            changed_since: None,
+            changed_until: None,
+            datetime: None,
+            ids: Vec::new(),
+            external_ids: Vec::new(),
             sort: SortOrder::Relevance,
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
             compatible_with: None,
             verdicts: Vec::new(),
+            lang: None,
         }
     }
 }
@@ -65,6 +88,8 @@ pub fn sort_name(sort: SortOrder) -> &'static str {
         SortOrder::Modified => "modified",
         SortOrder::Title => "title",
         SortOrder::Id => "id",
+        SortOrder::Name => "name",
+        SortOrder::Changed => "changed",
     }
 }
 
@@ -89,7 +114,14 @@ impl SearchParams {
             "page_size" => self.page_size = parse_positive(name, &value)?.min(MAX_PAGE_SIZE),
             "bbox" => self.bbox = Some(parse_bbox(&value)?),
             "modified_since" => self.modified_since = Some(parse_time(name, &value)?),
+            "modified_until" => self.modified_until = Some(parse_time(name, &value)?),
+            "changed_since" => self.changed_since = Some(parse_time(name, &value)?),
+            "changed_until" => self.changed_until = Some(parse_time(name, &value)?),
+            "datetime" => self.datetime = Some(parse_datetime_interval(name, &value)?),
+            "ids" => push_list(&mut self.ids, &value),
+            "external_ids" => push_list(&mut self.external_ids, &value),
             "compatible_with" => self.compatible_with = Some(value.trim().to_owned()),
+            "lang" => self.lang = Some(value.trim().to_owned()),
             "verdicts" => {
                 // Repeated (form checkboxes) or comma-separated: both add up.
                 for verdict in crate::compat::parse_verdicts(name, &value)? {
@@ -124,9 +156,18 @@ impl SearchParams {
         Ok(SearchRequest {
             text: self.text.clone(),
             filters: self.filters.clone(),
+            facet_clauses: Vec::new(),
             bbox: self.bbox,
             modified_since: self.modified_since,
+            modified_until: self.modified_until,
+            changed_since: self.changed_since,
+            changed_until: self.changed_until,
             after_id: None,
+            before_id: None,
+            after_hit: None,
+            ids: self.ids.clone(),
+            identifiers: self.external_ids.clone(),
+            temporal: self.datetime,
             sort: self.sort,
             offset,
             limit: self.page_size,
@@ -204,6 +245,24 @@ impl SearchParams {
                 &since.to_rfc3339_opts(SecondsFormat::Secs, true),
             );
         }
+        for (name, time) in [
+            ("modified_until", self.modified_until),
+            ("changed_since", self.changed_since),
+            ("changed_until", self.changed_until),
+        ] {
+            if let Some(time) = time {
+                serializer.append_pair(name, &time.to_rfc3339_opts(SecondsFormat::Secs, true));
+            }
+        }
+        if let Some(range) = &self.datetime {
+            serializer.append_pair("datetime", &datetime_text(range));
+        }
+        if !self.ids.is_empty() {
+            serializer.append_pair("ids", &self.ids.join(","));
+        }
+        if !self.external_ids.is_empty() {
+            serializer.append_pair("external_ids", &self.external_ids.join(","));
+        }
         if let Some(profile) = &self.compatible_with {
             serializer.append_pair("compatible_with", profile);
         }
@@ -219,6 +278,9 @@ impl SearchParams {
         }
         if self.page_size != DEFAULT_PAGE_SIZE {
             serializer.append_pair("page_size", &self.page_size.to_string());
+        }
+        if let Some(lang) = &self.lang {
+            serializer.append_pair("lang", lang);
         }
         serializer.finish()
     }
@@ -245,9 +307,11 @@ fn parse_sort(value: &str) -> Result<SortOrder, ServeError> {
         "modified" => Ok(SortOrder::Modified),
         "title" => Ok(SortOrder::Title),
         "id" => Ok(SortOrder::Id),
+        "name" => Ok(SortOrder::Name),
+        "changed" => Ok(SortOrder::Changed),
         other => Err(ServeError::bad_parameter(
             "sort",
-            format!("expected relevance, modified, title or id, got `{other}`"),
+            format!("expected relevance, modified, title, id, name or changed, got `{other}`"),
         )),
     }
 }
@@ -428,5 +492,85 @@ mod tests {
             .has_filter(FacetField::Kind, "model"));
         assert_eq!(SearchParams::default().search_url(), "/search");
         Ok(())
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Parameter names, known and not, and values that have broken parsers before.
+        fn pair() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(vec![
+                    "q",
+                    "sort",
+                    "page",
+                    "page_size",
+                    "bbox",
+                    "modified_since",
+                    "kind",
+                    "theme",
+                    "publisher",
+                    "format",
+                    "licence",
+                    "source",
+                    "compatible_with",
+                    "verdicts",
+                    "after",
+                    "",
+                    "%",
+                    "q%5B%5D",
+                ]),
+                prop_oneof![
+                    "\\PC{0,30}",
+                    "[0-9.,+-]{0,25}",
+                    prop::sample::select(vec![
+                        "%",
+                        "%zz",
+                        "%FF%FE",
+                        "%00",
+                        "+",
+                        "99999999999999999999999",
+                        "-0",
+                        "1e400",
+                        "NaN",
+                        "inf",
+                        "0,0,0,0",
+                        "-180,-90,180,90",
+                        "2024-02-30",
+                        "2024-01-01T00:00:00+25:00",
+                        "model",
+                        "MODEL",
+                        "out-of-the-box,x",
+                    ])
+                    .prop_map(str::to_owned),
+                ],
+            )
+                .prop_map(|(name, value)| format!("{name}={value}"))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_query_string_is_parsed_or_refused_with_a_4xx(
+                pairs in prop::collection::vec(pair(), 0..12),
+                junk in "\\PC{0,40}",
+            ) {
+                let raw = format!("{}&{junk}", pairs.join("&"));
+                match SearchParams::from_query(Some(&raw)) {
+                    Ok(params) => {
+                        // What is accepted can be written back and reads the same.
+                        let again = SearchParams::from_query(Some(&params.to_query()));
+                        prop_assert!(again.is_ok(), "{raw} -> {}", params.to_query());
+                        let _ = params.to_request();
+                    }
+                    Err(error) => {
+                        prop_assert!(error.status().is_client_error(), "{raw}: {error}");
+                        prop_assert!(!error.to_string().is_empty());
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,18 +1,24 @@
-//! Running the router on a listener until Ctrl-C or SIGTERM, finishing the requests in flight.
+//! Running the router on a listener until a shutdown signal, then stopping what runs: the
+//! SPARQL queries are stopped at once (they end at their next check) and the requests in
+//! flight are finished.
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
 use crate::state::AppState;
 
 /// Serves [`router`](crate::router) on `listener` until Ctrl-C or (on Unix) SIGTERM, then
-/// stops accepting connections and waits for the requests in flight.
+/// stops accepting connections, stops the running SPARQL queries and waits for the requests
+/// in flight.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     serve_with_shutdown(listener, state, shutdown_signal()).await
 }
 
-/// Serves until `shutdown` completes, then shuts down gracefully (for embedding and tests).
+/// Serves until `shutdown` completes, then shuts down as [`serve`] does (for embedding and
+/// tests). Handlers see the client's address (`ConnectInfo<SocketAddr>`), which the SPARQL
+/// endpoint's fair share of slots uses.
 pub async fn serve_with_shutdown(
     listener: TcpListener,
     state: AppState,
@@ -21,8 +27,18 @@ pub async fn serve_with_shutdown(
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, "serving");
     }
-    axum::serve(listener, crate::router(state))
-        .with_graceful_shutdown(shutdown)
+    let sparql = state.sparql.clone();
+    let stopping = async move {
+        shutdown.await;
+        let stopped = sparql.stop_all();
+        tracing::info!(
+            stopped_queries = stopped,
+            "shutting down: no new connections"
+        );
+    };
+    let app = crate::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stopping)
         .await?;
     tracing::info!("server stopped");
     Ok(())
@@ -30,7 +46,7 @@ pub async fn serve_with_shutdown(
 
 /// Completes on Ctrl-C or SIGTERM. If a signal handler cannot be installed, that signal is
 /// logged and ignored (the other still works).
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!(%error, "cannot listen for Ctrl-C");

@@ -69,6 +69,10 @@ pub struct AppState {
     /// The harvester and the admin token (none: `/sources` is empty and the admin endpoint
     /// disabled).
     pub harvest: Option<crate::harvest_admin::HarvestAdmin>,
+    /// The Dataspace Protocol catalog's settings.
+    pub dsp: crate::dsp::DspSettings,
+    /// How IRIs are named for people, by every interface (`Labels::new(index.clone())`).
+    pub labels: crate::resolver::Labels,
 }
 
 /// Runs a synchronous store or index call on the blocking pool.

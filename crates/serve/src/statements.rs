@@ -13,7 +13,29 @@ use ldtcat_model::summary::{pick_display, LangString};
 use ldtcat_vocab::ns;
 use oxrdf::{NamedOrBlankNode, Term, Triple};
 
-use crate::labels::{compact_or_full, iri_text, is_web_iri, predicate_label, predicate_rank};
+use crate::labels::{compact_or_full, is_web_iri, predicate_label, predicate_rank};
+use crate::resolver::Label;
+use crate::rich_text::RichText;
+
+/// How an IRI is named on the page (the [`Labels`](crate::resolver::Labels) resolution with
+/// the record first, in the visitor's languages).
+pub type NameOf<'a> = &'a dyn Fn(&str) -> Label;
+
+/// Predicates whose IRI values are addresses to follow: shown as themselves.
+const LOCATOR_PREDICATES: &[&str] = &[
+    "dcat:accessURL",
+    "dcat:downloadURL",
+    "dcat:landingPage",
+    "dcat:endpointURL",
+    "dcat:endpointDescription",
+    "foaf:homepage",
+    "foaf:page",
+    "vcard:hasURL",
+    "rdfs:seeAlso",
+];
+
+/// Predicates whose literals are rich text (HTML, Markdown or text with line breaks).
+const RICH_TEXT_PREDICATES: &[&str] = &["dct:description", "adms:versionNotes", "rdfs:comment"];
 
 /// How deep nodes nest under the statement that reaches them.
 pub const MAX_DEPTH: usize = 3;
@@ -25,8 +47,19 @@ pub enum Value {
     Link {
         /// The IRI.
         href: String,
-        /// A known label (`Environment`), its compact form (`dcat:Dataset`) or the IRI.
+        /// Its label (`Environment`), or the IRI itself for addresses to follow.
         text: String,
+        /// The label's language, when known.
+        lang: Option<String>,
+    },
+    /// A description: sanitised HTML.
+    Rich {
+        /// Safe HTML.
+        html: String,
+        /// The container's CSS class.
+        class: &'static str,
+        /// The language tag.
+        lang: Option<String>,
     },
     /// Another IRI (`urn:`, `mailto:`): text only.
     Iri {
@@ -124,9 +157,9 @@ fn term_key(term: &Term) -> Option<String> {
     }
 }
 
-/// Builds the grouped view; `resource_iri` is the record's resource.
-pub fn group_statements(resource_iri: &str, triples: &[Triple]) -> Statements {
-    let mut builder = Builder::new(triples);
+/// Builds the grouped view; `resource_iri` is the record's resource, `name_of` names IRIs.
+pub fn group_statements(resource_iri: &str, triples: &[Triple], name_of: NameOf<'_>) -> Statements {
+    let mut builder = Builder::new(triples, name_of);
     let root = format!("<{resource_iri}>");
     builder.visited.insert(root.clone());
     let distribution_keys: Vec<String> = builder
@@ -156,7 +189,7 @@ pub fn group_statements(resource_iri: &str, triples: &[Triple]) -> Statements {
     for key in subjects {
         if builder.visited.insert(key.clone()) {
             let heading = match builder.by_subject.get(&key).and_then(|t| t.first()) {
-                Some(triple) => subject_value(&triple.subject),
+                Some(triple) => subject_value(&triple.subject, name_of),
                 None => Value::Node { nested: false },
             };
             let rows = builder.rows_for(&key, 0);
@@ -171,6 +204,7 @@ pub fn group_statements(resource_iri: &str, triples: &[Triple]) -> Statements {
 }
 
 struct Builder<'a> {
+    name_of: NameOf<'a>,
     by_subject: BTreeMap<String, Vec<&'a Triple>>,
     visited: HashSet<String>,
     /// Distribution node key → (anchor, heading).
@@ -178,7 +212,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(triples: &'a [Triple]) -> Self {
+    fn new(triples: &'a [Triple], name_of: NameOf<'a>) -> Self {
         let mut by_subject: BTreeMap<String, Vec<&'a Triple>> = BTreeMap::new();
         for triple in triples {
             by_subject
@@ -187,6 +221,7 @@ impl<'a> Builder<'a> {
                 .push(triple);
         }
         Builder {
+            name_of,
             by_subject,
             visited: HashSet::new(),
             distributions: BTreeMap::new(),
@@ -247,12 +282,18 @@ impl<'a> Builder<'a> {
             };
             let mut plain = Vec::new();
             let mut nested_rows = Vec::new();
+            let compact = compact_or_full(&predicate);
+            let locator = LOCATOR_PREDICATES.contains(&compact.as_str());
+            let rich = RICH_TEXT_PREDICATES.contains(&compact.as_str());
             for object in objects {
                 match self.nestable(object, depth) {
                     Some(object_key) => {
                         nested_rows.push(row(vec![self.value_of(object, true)]));
                         nested_rows.extend(self.rows_for(&object_key, depth + 1));
                     }
+                    None if locator => plain.push(self.locator_value(object)),
+                    None if rich => plain
+                        .push(rich_value(object).unwrap_or_else(|| self.value_of(object, false))),
                     None => plain.push(self.value_of(object, false)),
                 }
             }
@@ -282,7 +323,7 @@ impl<'a> Builder<'a> {
             };
         }
         match term {
-            Term::NamedNode(node) => iri_value(node.as_str()),
+            Term::NamedNode(node) => iri_value(node.as_str(), self.name_of),
             Term::BlankNode(_) => Value::Node { nested },
             Term::Literal(literal) => {
                 let datatype = literal.datatype().as_str();
@@ -302,10 +343,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// An address to follow: a link showing the address itself.
+    fn locator_value(&self, term: &Term) -> Value {
+        match term {
+            Term::NamedNode(node) => url_value(node.as_str()),
+            other => self.value_of(other, false),
+        }
+    }
+
     fn distribution_view(&mut self, key: &str, anchor: String, title: String) -> DistributionView {
         let urls = |predicate: &str| -> Vec<Value> {
             self.objects(key, &format!("{}{predicate}", ns::DCAT))
-                .map(|term| self.value_of(term, false))
+                .map(|term| self.locator_value(term))
                 .collect()
         };
         let access_urls = urls("accessURL");
@@ -336,23 +385,51 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A link for a web IRI, text for any other.
-pub fn iri_value(iri: &str) -> Value {
+/// A link for a web IRI, named by `name_of`; text for any other IRI.
+pub fn iri_value(iri: &str, name_of: NameOf<'_>) -> Value {
+    let label = name_of(iri);
     if is_web_iri(iri) {
         Value::Link {
             href: iri.to_owned(),
-            text: iri_text(iri),
+            text: label.text,
+            lang: label.lang,
+        }
+    } else {
+        Value::Iri { text: label.text }
+    }
+}
+
+/// An address shown as itself: a link for `http`/`https`, text for any other.
+pub fn url_value(iri: &str) -> Value {
+    if is_web_iri(iri) {
+        Value::Link {
+            href: iri.to_owned(),
+            text: iri.to_owned(),
+            lang: None,
         }
     } else {
         Value::Iri {
-            text: iri_text(iri),
+            text: compact_or_full(iri),
         }
     }
 }
 
-fn subject_value(subject: &NamedOrBlankNode) -> Value {
+/// A literal of a rich-text predicate, rendered; `None` for non-literals.
+fn rich_value(term: &Term) -> Option<Value> {
+    let Term::Literal(literal) = term else {
+        return None;
+    };
+    let rendered = RichText::render(literal.value());
+    Some(Value::Rich {
+        class: rendered.class(),
+        html: rendered.html,
+        lang: literal.language().map(str::to_owned),
+    })
+}
+
+fn subject_value(subject: &NamedOrBlankNode, name_of: NameOf<'_>) -> Value {
     match subject {
-        NamedOrBlankNode::NamedNode(node) => iri_value(node.as_str()),
+        NamedOrBlankNode::NamedNode(node) => iri_value(node.as_str(), name_of),
         NamedOrBlankNode::BlankNode(_) => Value::Node { nested: false },
     }
 }
@@ -411,9 +488,21 @@ mod tests {
         ]
     }
 
+    fn fallback_names(iri: &str) -> Label {
+        Label {
+            text: crate::resolver::fallback_label(iri),
+            lang: None,
+            origin: crate::resolver::LabelOrigin::Fallback,
+        }
+    }
+
+    fn grouped(resource: &str, triples: &[Triple]) -> Statements {
+        group_statements(resource, triples, &fallback_names)
+    }
+
     #[test]
     fn resource_rows_come_first_with_nested_nodes() {
-        let statements = group_statements("https://example.org/dataset/1", &fixture());
+        let statements = grouped("https://example.org/dataset/1", &fixture());
         let labels: Vec<(usize, &str)> = statements
             .resource
             .iter()
@@ -447,7 +536,7 @@ mod tests {
 
     #[test]
     fn distributions_get_their_own_section() {
-        let statements = group_statements("https://example.org/dataset/1", &fixture());
+        let statements = grouped("https://example.org/dataset/1", &fixture());
         assert_eq!(statements.distributions.len(), 1);
         let distribution = &statements.distributions[0];
         assert_eq!(distribution.title, "Distribution 1");
@@ -461,7 +550,7 @@ mod tests {
 
     #[test]
     fn unreached_nodes_are_listed_last() {
-        let statements = group_statements("https://example.org/dataset/1", &fixture());
+        let statements = grouped("https://example.org/dataset/1", &fixture());
         assert_eq!(statements.others.len(), 1);
         assert!(
             matches!(&statements.others[0].heading, Value::Link { href, .. } if href == "https://example.org/orphan")
@@ -478,7 +567,7 @@ mod tests {
             Triple::new(a.clone(), link.clone(), b.clone()),
             Triple::new(b, link, a),
         ];
-        let statements = group_statements("https://example.org/r", &triples);
+        let statements = grouped("https://example.org/r", &triples);
         assert_eq!(statements.resource.len(), 3);
         assert_eq!(
             statements.resource[2].values,

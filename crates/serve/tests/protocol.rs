@@ -193,11 +193,14 @@ fn catalogue(graphs: &[(PathBuf, String)]) -> AppState {
             )
             .expect("graph data loads");
     }
+    let index = Arc::new(CatalogIndex::open_in_ram().expect("index"));
     AppState {
+        dsp: ldtcat_serve::DspSettings::default(),
         harvest: None,
         sparql: SparqlService::new(store.oxigraph().clone(), SparqlLimits::default(), 4),
         store,
-        index: Arc::new(CatalogIndex::open_in_ram().expect("index")),
+        index: Arc::clone(&index),
+        labels: ldtcat_serve::Labels::new(index),
         rules: Arc::new(RuleSet::builtin().expect("rules")),
         site: SiteSettings {
             title: "Protocol tests".to_owned(),

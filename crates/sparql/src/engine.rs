@@ -1,18 +1,18 @@
-//! Parsing, evaluating under limits, and serialising a query's answer.
+//! Parsing, evaluating under limits, and the engine's configuration.
 
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Triple, Variable};
-use oxigraph::sparql::results::QueryResultsSerializer;
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
-use oxrdfio::RdfSerializer;
 use spargebra::{Query, SparqlParser};
 
+use crate::answer::Answer;
+use crate::control::{QueryHandle, StopReason, Watchdog};
 use crate::error::SparqlError;
-use crate::formats::{GraphFormat, ResultsFormat};
+use crate::guard::{check_query, parse_stack, EVALUATION_STACK};
 use crate::order::SortedSelect;
+use crate::read::{stopped, Reader};
 
 /// The bounds every query runs within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,17 @@ pub struct SparqlLimits {
     pub max_rows: usize,
     /// Solutions a top-level ORDER BY may sort at most.
     pub max_sort_rows: usize,
+    /// Bytes of intermediate results an evaluation may allocate (hash tables of joins,
+    /// groups, sorts, de-duplication, strings built by functions), counted over the whole
+    /// evaluation.
+    pub memory_budget: usize,
+    /// The longest string in bytes a function (`CONCAT`, `REPLACE`, ...) may build.
+    pub max_string_length: usize,
+    /// Bytes of answer (rows or triples, or what a top-level ORDER BY sorts) held at most;
+    /// rows beyond are left out and the answer says so.
+    pub max_answer_bytes: usize,
+    /// How deep patterns, expressions and property paths may nest in a query.
+    pub max_nesting: usize,
 }
 
 impl Default for SparqlLimits {
@@ -31,6 +42,10 @@ impl Default for SparqlLimits {
             timeout: Duration::from_secs(10),
             max_rows: 10_000,
             max_sort_rows: 200_000,
+            memory_budget: 256 << 20,
+            max_string_length: 1 << 20,
+            max_answer_bytes: 64 << 20,
+            max_nesting: 128,
         }
     }
 }
@@ -68,7 +83,7 @@ impl QueryKind {
     }
 }
 
-/// A query that parsed, with the dataset it runs on.
+/// A query that parsed and passed the checks, with the dataset it runs on.
 #[derive(Debug, Clone)]
 pub struct ParsedQuery {
     query: Query,
@@ -89,91 +104,25 @@ impl ParsedQuery {
     }
 }
 
-/// A query's answer, read within the limits.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// SELECT: the variables and the rows (a value per variable, `None` when unbound).
-    Solutions {
-        /// The projected variables.
-        variables: Vec<Variable>,
-        /// The rows.
-        rows: Vec<Vec<Option<Term>>>,
-        /// Whether rows beyond [`SparqlLimits::max_rows`] were left out.
-        truncated: bool,
-    },
-    /// ASK.
-    Boolean(bool),
-    /// CONSTRUCT and DESCRIBE.
-    Triples {
-        /// The triples.
-        triples: Vec<Triple>,
-        /// Whether triples beyond [`SparqlLimits::max_rows`] were left out.
-        truncated: bool,
-    },
-}
-
-impl Answer {
-    /// Whether part of the answer was left out.
-    pub fn is_truncated(&self) -> bool {
-        match self {
-            Answer::Solutions { truncated, .. } | Answer::Triples { truncated, .. } => *truncated,
-            Answer::Boolean(_) => false,
-        }
-    }
-
-    /// SELECT and ASK answers in a results format.
-    pub fn write_results(&self, format: ResultsFormat) -> Result<Vec<u8>, SparqlError> {
-        let serializer = QueryResultsSerializer::from_format(format.oxigraph());
-        let written = match self {
-            Answer::Boolean(value) => serializer.serialize_boolean_to_writer(Vec::new(), *value),
-            Answer::Solutions {
-                variables, rows, ..
-            } => (|| {
-                let mut writer =
-                    serializer.serialize_solutions_to_writer(Vec::new(), variables.clone())?;
-                for row in rows {
-                    writer.serialize(
-                        variables
-                            .iter()
-                            .zip(row)
-                            .filter_map(|(variable, value)| Some((variable, value.as_ref()?))),
-                    )?;
-                }
-                writer.finish()
-            })(),
-            Answer::Triples { .. } => {
-                return Err(SparqlError::Serialization(
-                    "triples need an RDF syntax, not a results format".into(),
-                ))
-            }
-        };
-        written.map_err(|error| SparqlError::Serialization(error.to_string()))
-    }
-
-    /// CONSTRUCT and DESCRIBE answers in an RDF syntax.
-    pub fn write_triples(&self, format: GraphFormat) -> Result<Vec<u8>, SparqlError> {
-        let Answer::Triples { triples, .. } = self else {
-            return Err(SparqlError::Serialization(
-                "solutions and booleans need a results format".into(),
-            ));
-        };
-        let mut serializer = RdfSerializer::from_format(format.rdf_format()).for_writer(Vec::new());
-        for triple in triples {
-            serializer
-                .serialize_triple(triple)
-                .map_err(|error| SparqlError::Serialization(error.to_string()))?;
-        }
-        serializer
-            .finish()
-            .map_err(|error| SparqlError::Serialization(error.to_string()))
-    }
-}
-
 /// Evaluates queries on one store, within [`SparqlLimits`].
 #[derive(Clone)]
 pub struct SparqlEngine {
     store: Store,
     limits: SparqlLimits,
+}
+
+/// Runs `work` on a new thread with a stack of `stack_bytes` and waits for it.
+fn on_thread<T: Send + 'static>(
+    stack_bytes: usize,
+    work: impl FnOnce() -> Result<T, SparqlError> + Send + 'static,
+) -> Result<T, SparqlError> {
+    std::thread::Builder::new()
+        .name("ldtcat-sparql".to_owned())
+        .stack_size(stack_bytes)
+        .spawn(work)
+        .map_err(|error| SparqlError::Evaluation(format!("cannot start a query thread: {error}")))?
+        .join()
+        .map_err(|_| SparqlError::Evaluation("the query thread panicked".to_owned()))?
 }
 
 impl SparqlEngine {
@@ -187,61 +136,54 @@ impl SparqlEngine {
         self.limits
     }
 
-    /// Parses a query (never an update) and the protocol's dataset.
+    /// A handle for one evaluation: give it to [`SparqlEngine::evaluate_with`] and keep a
+    /// clone to stop the query from elsewhere.
+    pub fn handle(&self) -> QueryHandle {
+        QueryHandle::new(self.limits.memory_budget, self.limits.max_string_length)
+    }
+
+    /// Parses a query (never an update) and the protocol's dataset, and checks its shape
+    /// (see the `guard` module). Blocks for the parse, which runs on its own thread.
     pub fn parse(&self, request: &QueryRequest) -> Result<ParsedQuery, SparqlError> {
-        let mut parser = SparqlParser::new();
-        if let Some(base) = &request.base_iri {
-            parser = parser.with_base_iri(base.as_str()).map_err(|error| {
-                SparqlError::Syntax(format!("invalid base IRI <{base}>: {error}"))
-            })?;
-        }
-        let query = match parser.parse_query(&request.query) {
-            Ok(query) => query,
-            Err(error) => {
-                // Tell an update from a broken query: the client deserves the right reason.
-                if SparqlParser::new().parse_update(&request.query).is_ok() {
-                    return Err(SparqlError::UpdateRefused);
-                }
-                return Err(SparqlError::Syntax(error.to_string()));
-            }
-        };
-        let graphs = |iris: &[String], parameter: &str| {
-            iris.iter()
-                .map(|iri| {
-                    NamedNode::new(iri.as_str()).map_err(|error| {
-                        SparqlError::Syntax(format!("`{parameter}` <{iri}> is not an IRI: {error}"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        };
-        Ok(ParsedQuery {
-            default_graphs: graphs(&request.default_graphs, "default-graph-uri")?,
-            named_graphs: graphs(&request.named_graphs, "named-graph-uri")?,
-            protocol_dataset: !request.default_graphs.is_empty()
-                || !request.named_graphs.is_empty(),
-            query,
-        })
+        let stack = parse_stack(&request.query)?;
+        let request = request.clone();
+        let max_nesting = self.limits.max_nesting;
+        on_thread(stack, move || parse_and_check(&request, max_nesting))
     }
 
     /// Evaluates a parsed query and reads its answer within the limits.
     pub fn evaluate(&self, parsed: ParsedQuery) -> Result<Answer, SparqlError> {
-        let deadline = Instant::now() + self.limits.timeout;
-        let token = CancellationToken::new();
-        let _watchdog = Watchdog::start(token.clone(), self.limits.timeout);
-        let result = self.evaluate_until(parsed, deadline, token);
-        match result {
-            Err(SparqlError::Evaluation(_)) if Instant::now() >= deadline => {
-                Err(SparqlError::Timeout(self.limits.timeout))
+        self.evaluate_with(parsed, &self.handle())
+    }
+
+    /// [`SparqlEngine::evaluate`], stopped early when `handle` is. Blocks for the
+    /// evaluation, which runs on its own thread.
+    pub fn evaluate_with(
+        &self,
+        parsed: ParsedQuery,
+        handle: &QueryHandle,
+    ) -> Result<Answer, SparqlError> {
+        let engine = self.clone();
+        let handle = handle.clone();
+        on_thread(EVALUATION_STACK, move || {
+            let timeout = engine.limits.timeout;
+            let deadline = Instant::now() + timeout;
+            let _watchdog = Watchdog::start(handle.clone(), timeout);
+            let result = engine.evaluate_until(parsed, deadline, &handle);
+            match result {
+                Err(SparqlError::Evaluation(_)) if Instant::now() >= deadline => {
+                    Err(SparqlError::Timeout(timeout))
+                }
+                other => other,
             }
-            other => other,
-        }
+        })
     }
 
     fn evaluate_until(
         &self,
         parsed: ParsedQuery,
         deadline: Instant,
-        token: CancellationToken,
+        handle: &QueryHandle,
     ) -> Result<Answer, SparqlError> {
         let ParsedQuery {
             query,
@@ -249,36 +191,9 @@ impl SparqlEngine {
             named_graphs,
             protocol_dataset,
         } = parsed;
-        let (query, sorted) = match query {
-            Query::Select {
-                dataset,
-                pattern,
-                base_iri,
-            } => match SortedSelect::split(pattern) {
-                Ok(sorted) => {
-                    let pattern = sorted.pattern.clone();
-                    (
-                        Query::Select {
-                            dataset,
-                            pattern,
-                            base_iri,
-                        },
-                        Some(sorted),
-                    )
-                }
-                Err(pattern) => (
-                    Query::Select {
-                        dataset,
-                        pattern: *pattern,
-                        base_iri,
-                    },
-                    None,
-                ),
-            },
-            other => (other, None),
-        };
+        let (query, sorted) = split_top_level_order(query);
         let mut prepared = SparqlEvaluator::new()
-            .with_cancellation_token(token)
+            .with_cancellation_token(handle.token().clone())
             .for_query(query);
         if protocol_dataset {
             let dataset = prepared.dataset_mut();
@@ -292,111 +207,119 @@ impl SparqlEngine {
         } else if prepared.dataset().is_default_dataset() {
             prepared.dataset_mut().set_default_graph_as_union();
         }
-        let results = prepared
-            .on_store(&self.store)
-            .execute()
-            .map_err(evaluation_error)?;
-        let max_rows = self.limits.max_rows;
-        let check_time = || {
-            if Instant::now() >= deadline {
-                Err(SparqlError::Timeout(self.limits.timeout))
-            } else {
-                Ok(())
-            }
+        let to_error = |error| evaluation_error(error, handle, &self.limits);
+        let results = prepared.on_store(&self.store).execute().map_err(to_error)?;
+        let reader = Reader {
+            limits: &self.limits,
+            handle,
+            deadline,
         };
         match results {
-            QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
+            QueryResults::Boolean(value) => {
+                reader.check()?;
+                Ok(Answer::Boolean(value))
+            }
             QueryResults::Solutions(solutions) => {
-                let variables = solutions.variables().to_vec();
-                let cap = if sorted.is_some() {
-                    self.limits.max_sort_rows
-                } else {
-                    max_rows
-                };
-                let mut rows = Vec::new();
-                let mut truncated = false;
-                for solution in solutions {
-                    check_time()?;
-                    let solution = solution.map_err(evaluation_error)?;
-                    if rows.len() == cap {
-                        if sorted.is_some() {
-                            return Err(SparqlError::TooManyToSort(cap));
-                        }
-                        truncated = true;
-                        break;
-                    }
-                    rows.push(
-                        variables
-                            .iter()
-                            .map(|variable| solution.get(variable).cloned())
-                            .collect(),
-                    );
-                }
-                let (variables, mut rows) = match sorted {
-                    Some(sorted) => (sorted.projection.clone(), sorted.finish(rows)),
-                    None => (variables, rows),
-                };
-                if rows.len() > max_rows {
-                    rows.truncate(max_rows);
-                    truncated = true;
-                }
-                Ok(Answer::Solutions {
-                    variables,
-                    rows,
-                    truncated,
-                })
+                reader.solutions(solutions, sorted.as_ref(), to_error)
             }
-            QueryResults::Graph(triples) => {
-                let mut kept = Vec::new();
-                let mut truncated = false;
-                for triple in triples {
-                    check_time()?;
-                    let triple = triple.map_err(evaluation_error)?;
-                    if kept.len() == max_rows {
-                        truncated = true;
-                        break;
-                    }
-                    kept.push(triple);
-                }
-                Ok(Answer::Triples {
-                    triples: kept,
-                    truncated,
-                })
-            }
+            QueryResults::Graph(triples) => reader.triples(triples, to_error),
         }
     }
 }
 
-fn evaluation_error(error: QueryEvaluationError) -> SparqlError {
+fn parse_and_check(request: &QueryRequest, max_nesting: usize) -> Result<ParsedQuery, SparqlError> {
+    let mut parser = SparqlParser::new();
+    if let Some(base) = &request.base_iri {
+        parser = parser
+            .with_base_iri(base.as_str())
+            .map_err(|error| SparqlError::Syntax(format!("invalid base IRI <{base}>: {error}")))?;
+    }
+    let query = match parser.parse_query(&request.query) {
+        Ok(query) => query,
+        Err(error) => {
+            // Tell an update from a broken query: the client deserves the right reason.
+            if SparqlParser::new().parse_update(&request.query).is_ok() {
+                return Err(SparqlError::UpdateRefused);
+            }
+            return Err(SparqlError::Syntax(error.to_string()));
+        }
+    };
+    // Refused here, on the parser's thread, so that a deep query is also dropped here.
+    check_query(&query, max_nesting)?;
+    let graphs = |iris: &[String], parameter: &str| {
+        iris.iter()
+            .map(|iri| {
+                NamedNode::new(iri.as_str()).map_err(|error| {
+                    SparqlError::Syntax(format!("`{parameter}` <{iri}> is not an IRI: {error}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(ParsedQuery {
+        default_graphs: graphs(&request.default_graphs, "default-graph-uri")?,
+        named_graphs: graphs(&request.named_graphs, "named-graph-uri")?,
+        protocol_dataset: !request.default_graphs.is_empty() || !request.named_graphs.is_empty(),
+        query,
+    })
+}
+
+/// Takes a SELECT's top-level ORDER BY and its modifiers off the query (see `order`).
+fn split_top_level_order(query: Query) -> (Query, Option<SortedSelect>) {
+    let Query::Select {
+        dataset,
+        pattern,
+        base_iri,
+    } = query
+    else {
+        return (query, None);
+    };
+    match SortedSelect::split(pattern) {
+        Ok(sorted) => {
+            let pattern = sorted.pattern.clone();
+            (
+                Query::Select {
+                    dataset,
+                    pattern,
+                    base_iri,
+                },
+                Some(sorted),
+            )
+        }
+        Err(pattern) => (
+            Query::Select {
+                dataset,
+                pattern: *pattern,
+                base_iri,
+            },
+            None,
+        ),
+    }
+}
+
+fn evaluation_error(
+    error: QueryEvaluationError,
+    handle: &QueryHandle,
+    limits: &SparqlLimits,
+) -> SparqlError {
     match error {
         QueryEvaluationError::Service(_) | QueryEvaluationError::UnsupportedService(_) => {
             SparqlError::ServiceRefused
         }
+        QueryEvaluationError::MemoryBudgetExceeded(bytes) => SparqlError::MemoryLimit(bytes),
+        QueryEvaluationError::StringTooLong(length) => SparqlError::StringTooLong(length),
+        QueryEvaluationError::Cancelled => {
+            stopped(handle.stopped().unwrap_or(StopReason::TimeLimit), limits)
+        }
         other => SparqlError::Evaluation(other.to_string()),
-    }
-}
-
-/// Cancels a query's token when its time is up, unless dropped first.
-struct Watchdog {
-    _done: mpsc::Sender<()>,
-}
-
-impl Watchdog {
-    fn start(token: CancellationToken, timeout: Duration) -> Self {
-        let (done, finished) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(timeout) {
-                token.cancel();
-            }
-        });
-        Self { _done: done }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::{GraphFormat, ResultsFormat};
     use oxigraph::io::RdfFormat;
+    use oxigraph::model::Term;
 
     fn store() -> Store {
         let store = Store::new().expect("in memory");
@@ -477,6 +400,7 @@ mod tests {
             timeout: Duration::from_millis(300),
             max_rows: usize::MAX,
             max_sort_rows: usize::MAX,
+            ..SparqlLimits::default()
         };
         let engine = SparqlEngine::new(store(), limits);
         for query in [
@@ -567,5 +491,82 @@ mod tests {
                 "{format:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_query_over_its_memory_budget_is_stopped_with_the_reason() {
+        let limits = SparqlLimits {
+            memory_budget: 1 << 20,
+            ..SparqlLimits::default()
+        };
+        let engine = SparqlEngine::new(store(), limits);
+        for query in [
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } }",
+            "SELECT ?a ?d (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?a ?d",
+            "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c } }",
+        ] {
+            let error = run(&engine, query).expect_err("over budget");
+            assert!(matches!(error, SparqlError::MemoryLimit(_)), "{query}: {error}");
+            assert!(error.is_client_error());
+        }
+        run(&engine, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").expect("within budget");
+    }
+
+    #[test]
+    fn a_string_longer_than_allowed_stops_the_query() {
+        let limits = SparqlLimits {
+            max_string_length: 1_000,
+            ..SparqlLimits::default()
+        };
+        let engine = SparqlEngine::new(store(), limits);
+        let mut doubled = "\"ab\"".to_owned();
+        for _ in 0..12 {
+            doubled = format!("REPLACE({doubled}, \".\", \"$0$0\")");
+        }
+        for query in [
+            format!("SELECT ?x WHERE {{ BIND({doubled} AS ?x) }}"),
+            "SELECT (GROUP_CONCAT(?t) AS ?all) WHERE { ?s <http://purl.org/dc/terms/title> ?t }"
+                .to_owned(),
+            "SELECT ?x WHERE { ?s <http://purl.org/dc/terms/title> ?t BIND(CONCAT(?t, ?t) AS ?t2) BIND(CONCAT(?t2, ?t2, ?t2, ?t2) AS ?t3) BIND(CONCAT(?t3, ?t3, ?t3, ?t3) AS ?t4) BIND(CONCAT(?t4, ?t4, ?t4, ?t4) AS ?x) }".to_owned(),
+        ] {
+            let error = run(&engine, &query).expect_err("too long");
+            assert!(matches!(error, SparqlError::StringTooLong(1_000)), "{query}: {error}");
+        }
+        let Answer::Solutions { rows, .. } = run(
+            &engine,
+            "SELECT ?x WHERE { BIND(REPLACE(\"ab\", \".\", \"$0$0\") AS ?x) }",
+        )
+        .expect("short") else {
+            panic!("solutions")
+        };
+        assert_eq!(rows[0][0], Some(Term::Literal("aabb".into())));
+    }
+
+    #[test]
+    fn a_query_stopped_through_its_handle_ends_with_the_reason() {
+        let limits = SparqlLimits {
+            timeout: Duration::from_secs(60),
+            ..SparqlLimits::default()
+        };
+        let engine = SparqlEngine::new(store(), limits);
+        let parsed = engine
+            .parse(&request(
+                "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            ))
+            .expect("parses");
+        let handle = engine.handle();
+        let stopper = handle.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            stopper.stop(StopReason::ShuttingDown);
+        });
+        let started = Instant::now();
+        let error = engine.evaluate_with(parsed, &handle).expect_err("stopped");
+        assert!(matches!(error, SparqlError::ShuttingDown), "{error}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

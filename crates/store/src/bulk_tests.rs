@@ -39,13 +39,17 @@ fn write(store: &CatalogStore, records: &[Record]) -> crate::WriteOutcome {
             source_id: "s",
             source_url: "http://x.org/",
             origin: None,
+            participant: None,
         })
         .collect();
-    let now = Utc
-        .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+    store.write_records(&batch, written_at()).expect("writes")
+}
+
+/// When [`write`] writes.
+fn written_at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
         .single()
-        .expect("time");
-    store.write_records(&batch, now).expect("writes")
+        .expect("time")
 }
 
 #[test]
@@ -68,8 +72,11 @@ fn fresh_records_are_bulk_loaded_complete_and_numbered_in_order() {
         };
         assert_eq!(
             stored.summary(),
-            summarize(&facts, &record.triples),
-            "the summary from memory is the summary from the store"
+            ldtcat_model::summary::RecordSummary {
+                changed: Some(written_at()),
+                ..summarize(&facts, &record.triples)
+            },
+            "the summary from memory (changed when written) is the summary from the store"
         );
     }
     let entries = store.feed_after(0, 1_000).expect("feed");

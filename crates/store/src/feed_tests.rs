@@ -34,6 +34,7 @@ fn write(store: &CatalogStore, record: &Record, source_id: &str, origin: Option<
         source_id,
         source_url: "http://x.org/",
         origin,
+        participant: None,
     }];
     let now = Utc
         .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)

@@ -28,6 +28,8 @@ pub struct Provenance {
     pub hash: String,
     /// Where this source's copy entered the federation (none: it entered here).
     pub origin: Option<Origin>,
+    /// The data space participant that published it (a DSP catalog's `participantId`).
+    pub participant: Option<String>,
 }
 
 /// A record as stored: its CatalogRecord and (when asked for) its statements.
@@ -118,7 +120,8 @@ fn subject_quads<'a>(store: &'a Store, subject: &'a NamedNode) -> oxigraph::stor
 }
 
 impl StoredRecord {
-    /// The searchable summary of this record: what the index holds, and what pages show.
+    /// The searchable summary of this record: what the index holds, and what pages show;
+    /// `changed` is the record's last change here.
     pub fn summary(&self) -> ldtcat_model::summary::RecordSummary {
         let sources: Vec<String> = self
             .provenance
@@ -131,7 +134,10 @@ impl StoredRecord {
             kind: self.kind,
             sources: &sources,
         };
-        ldtcat_model::extract::summarize(&facts, &self.triples)
+        ldtcat_model::summary::RecordSummary {
+            changed: self.modified,
+            ..ldtcat_model::extract::summarize(&facts, &self.triples)
+        }
     }
 }
 
@@ -213,6 +219,10 @@ impl CatalogStore {
                     last_seen: get("lastSeen").and_then(time),
                     hash: get("contentHash").map(literal_text).unwrap_or_default(),
                     origin: read_origin(&p),
+                    participant: p
+                        .get(iri(ns::DSPACE, "participantId").as_str())
+                        .and_then(|v| v.first())
+                        .map(literal_text),
                 });
             }
         }

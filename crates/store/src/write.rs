@@ -30,6 +30,9 @@ pub struct RecordWrite<'a> {
     pub source_url: &'a str,
     /// Where it entered the federation, when it came from a peer (none: it entered here).
     pub origin: Option<&'a Origin>,
+    /// The data space participant that published it (a DSP catalog's `participantId`),
+    /// kept on the source's provenance node as `dspace:participantId`.
+    pub participant: Option<&'a str>,
 }
 
 /// What a batch did.
@@ -64,6 +67,8 @@ struct Existing {
     primary_hops: u64,
     /// The origin this source delivered last time.
     source_origin: Option<Origin>,
+    /// The participant this source named last time.
+    source_participant: Option<String>,
 }
 
 enum Action {
@@ -178,7 +183,8 @@ fn decide(existing: Option<&Existing>, write: &RecordWrite<'_>) -> Action {
     let Some(existing) = existing else {
         return Action::Insert;
     };
-    let same_origin = existing.source_origin.as_ref() == write.origin;
+    let same_origin = existing.source_origin.as_ref() == write.origin
+        && existing.source_participant.as_deref() == write.participant;
     let same_as_source =
         existing.source_hash.as_deref() == Some(write.record.hash.as_str()) && same_origin;
     if existing.deleted {
@@ -247,6 +253,14 @@ fn read_existing(
         source_first_seen: source_value("firstSeen"),
         primary_hops: hops_of(read_origin(&props).as_ref()),
         source_origin: read_origin(&source_props),
+        source_participant: source_props
+            .get(iri(ns::DSPACE, "participantId").as_str())
+            .and_then(|v| v.first())
+            .map(|term| match term {
+                Term::Literal(literal) => literal.value().to_owned(),
+                Term::NamedNode(node) => node.as_str().to_owned(),
+                other => other.to_string(),
+            }),
     }))
 }
 
@@ -400,6 +414,9 @@ pub(crate) fn provenance_statements(
     ];
     if let Some(origin) = write.origin {
         statements.extend(origin_statements(origin));
+    }
+    if let Some(participant) = write.participant {
+        statements.push((iri(ns::DSPACE, "participantId"), url_term(participant)));
     }
     if let Some(run_id) = run_id {
         statements.push((

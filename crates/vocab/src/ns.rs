@@ -22,6 +22,8 @@ pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 pub const PROV: &str = "http://www.w3.org/ns/prov#";
 /// ODRL 2.2.
 pub const ODRL: &str = "http://www.w3.org/ns/odrl/2/";
+/// The Dataspace Protocol 2025-1 (`participantId`, the messages).
+pub const DSPACE: &str = "https://w3id.org/dspace/2025/1/";
 /// OGC GeoSPARQL.
 pub const GEOSPARQL: &str = "http://www.opengis.net/ont/geosparql#";
 /// Locn (ISA core location), used by GeoDCAT-AP for geometries.

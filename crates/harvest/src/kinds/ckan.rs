@@ -121,6 +121,10 @@ impl CkanCursor {
             bytes: fetched.bytes,
             validators: fetched.validators,
             notes,
+            record_errors: Vec::new(),
+            deleted: Vec::new(),
+            participants: crate::page::Participants::default(),
+            listed: None,
         })
     }
 }

@@ -6,8 +6,13 @@
 //! A new kind is a file here implementing [`SourceReader`] and one arm in [`reader_for`].
 
 pub mod ckan;
+pub mod csw;
+pub mod csw_request;
 pub mod dcat;
+pub mod dsp;
+pub mod oai;
 pub mod peer;
+pub mod records;
 pub mod sparql;
 
 use ldtcat_config::{SourceConfig, SourceKind};
@@ -136,6 +141,10 @@ pub fn reader_for(
             source.options.format.clone(),
         )),
         SourceKind::Peer => Box::new(peer::PeerReader::new(source, start)),
+        SourceKind::Csw => Box::new(csw::CswReader::new(source, start.modified_since)),
+        SourceKind::OaiPmh => Box::new(oai::OaiReader::new(source, start.modified_since)),
+        SourceKind::Dsp => Box::new(dsp::DspReader::new(source)),
+        SourceKind::OgcapiRecords => Box::new(records::RecordsReader::new(source, start)),
     })
 }
 

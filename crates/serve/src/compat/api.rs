@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::Json;
@@ -129,8 +130,15 @@ pub(crate) async fn post_compatibility(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<CompatibilityResponse>, ApiError> {
+    let body = body.map_err(|rejection| {
+        if crate::limits::is_too_large(rejection.status()) {
+            crate::limits::body_too_large()
+        } else {
+            ServeError::BadBody(rejection.body_text())
+        }
+    })?;
     let params = params(raw.as_deref())?;
     let media_type = headers
         .get(header::CONTENT_TYPE)

@@ -160,7 +160,19 @@ pub(crate) async fn run_search(
     state: &AppState,
     params: &SearchParams,
 ) -> Result<(SearchResults, Option<ProfileContext>), ServeError> {
-    let mut request = params.to_request()?;
+    let (results, _, context) = run_request(state, params, params.to_request()?, false).await?;
+    Ok((results, context))
+}
+
+/// [`run_search`] with a request the caller prepared from `params` (its paging, cursor or
+/// order); with `count_all`, also the number of matches without the request's cursor
+/// (what a cursor page reports as the total).
+pub(crate) async fn run_request(
+    state: &AppState,
+    params: &SearchParams,
+    mut request: ldtcat_index::SearchRequest,
+    count_all: bool,
+) -> Result<(SearchResults, usize, Option<ProfileContext>), ServeError> {
     let store = state.store.clone();
     let index = Arc::clone(&state.index);
     let key = params.compatible_with.clone();
@@ -176,7 +188,20 @@ pub(crate) async fn run_search(
             None => None,
         };
         let results = index.search(&request)?;
-        Ok::<_, ServeError>((results, context))
+        let total = if count_all && (request.after_id.is_some() || request.after_hit.is_some()) {
+            let count = ldtcat_index::SearchRequest {
+                after_id: None,
+                after_hit: None,
+                offset: 0,
+                limit: 0,
+                facets: false,
+                ..request
+            };
+            index.search(&count)?.total
+        } else {
+            results.total
+        };
+        Ok::<_, ServeError>((results, total, context))
     })
     .await
 }

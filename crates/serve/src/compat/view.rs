@@ -7,6 +7,7 @@ use ldtcat_store::StoredRecord;
 
 use super::ProfileContext;
 use crate::error::ServeError;
+use crate::i18n::Messages;
 
 /// The most profiles offered in a chooser.
 const MAX_PROFILES_LISTED: usize = 200;
@@ -21,12 +22,21 @@ pub struct VerdictBadge {
 }
 
 impl VerdictBadge {
-    /// The badge of a verdict.
-    pub fn new(verdict: Verdict) -> VerdictBadge {
+    /// The badge of a verdict, in the interface language of `t`.
+    pub fn new(verdict: Verdict, t: &'static Messages) -> VerdictBadge {
         VerdictBadge {
             class: format!("verdict-{}", verdict.as_str()),
-            label: verdict.label(),
+            label: verdict_label(verdict, t),
         }
+    }
+}
+
+/// A verdict's label in the interface language of `t` (`verdict.out_of_the_box`, ...).
+pub fn verdict_label(verdict: Verdict, t: &'static Messages) -> &'static str {
+    match verdict {
+        Verdict::OutOfTheBox => t.get("verdict.out_of_the_box"),
+        Verdict::LimitedAdaptations => t.get("verdict.limited_adaptations"),
+        Verdict::NotCompatible => t.get("verdict.not_compatible"),
     }
 }
 
@@ -101,7 +111,11 @@ pub struct AssessmentView {
 }
 
 /// The assessment of a stored component.
-pub(crate) fn assessment_view(context: &ProfileContext, record: &StoredRecord) -> AssessmentView {
+pub(crate) fn assessment_view(
+    context: &ProfileContext,
+    record: &StoredRecord,
+    t: &'static Messages,
+) -> AssessmentView {
     let requirements = requirements_of(&record.iri, &record.triples);
     let assessment: Assessment = context.assessor().assess(&requirements);
     AssessmentView {
@@ -114,14 +128,14 @@ pub(crate) fn assessment_view(context: &ProfileContext, record: &StoredRecord) -
             .record_id
             .as_ref()
             .map(|id| format!("/resources/{id}")),
-        verdict: assessment.verdict.map(VerdictBadge::new),
+        verdict: assessment.verdict.map(|v| VerdictBadge::new(v, t)),
         rows: assessment
             .requirements
             .iter()
             .map(|item| RequirementRow {
                 category: item.requirement.form.category().label(),
                 requirement: item.requirement.to_string(),
-                verdict: VerdictBadge::new(item.verdict),
+                verdict: VerdictBadge::new(item.verdict, t),
                 explanation: item.explanation.clone(),
                 rule_label: item.rule_label.clone(),
                 rule_iri: item.rule.clone(),
@@ -132,5 +146,43 @@ pub(crate) fn assessment_view(context: &ProfileContext, record: &StoredRecord) -
                     .collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::UI_LANGUAGES;
+
+    #[test]
+    fn verdicts_are_named_in_every_interface_language() {
+        let english = Messages::of("en");
+        for lang in UI_LANGUAGES {
+            let t = Messages::of(lang);
+            let labels: Vec<&str> = Verdict::ALL
+                .into_iter()
+                .map(|v| verdict_label(v, t))
+                .collect();
+            assert_eq!(
+                labels
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+                3,
+                "{lang}: {labels:?}"
+            );
+            for (verdict, label) in Verdict::ALL.into_iter().zip(&labels) {
+                assert_eq!(
+                    lang == "en",
+                    *label == verdict_label(verdict, english),
+                    "{lang}: {label}"
+                );
+                assert_eq!(VerdictBadge::new(verdict, t).label, *label);
+            }
+        }
+        assert_eq!(
+            verdict_label(Verdict::OutOfTheBox, english),
+            Verdict::OutOfTheBox.label()
+        );
     }
 }

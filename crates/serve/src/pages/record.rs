@@ -19,12 +19,17 @@ use crate::compat::view::{assessment_view, profile_options, AssessmentView, Prof
 use crate::compat::ProfileContext;
 use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax};
 use crate::error::{ApiError, ServeError};
-use crate::html::{render_page, respond, Layout};
+use crate::html::{render_page, respond, respond_in, Layout};
+use crate::i18n::Locale;
 use crate::labels::format_time;
+use crate::map::{extent_map, MapView};
 use crate::negotiate::choose;
+use crate::pages::{kind_label, LocalText};
 use crate::query::decode_pairs;
+use crate::resolver::RecordLabels;
+use crate::rich_text::RichText;
 use crate::state::{blocking, AppState};
-use crate::statements::{group_statements, iri_value, Statements, Value};
+use crate::statements::{group_statements, iri_value, url_value, Statements, Value};
 
 /// The longest record id looked up (ids are 32 hex digits; anything much longer is no id).
 const MAX_ID_LENGTH: usize = 128;
@@ -38,7 +43,8 @@ struct ProvenanceView {
     hash: String,
     short_hash: String,
     primary: bool,
-    /// `origin catalogue, n hop(s)` for copies read from peers; empty for local sources.
+    /// `origin catalogue, n hop(s)` for copies read from peers, `data space participant …`
+    /// for records from a DSP catalog; empty for local sources.
     origin: String,
 }
 
@@ -55,8 +61,13 @@ struct RecordPage {
     layout: Layout,
     id: String,
     iri: Value,
-    title: String,
-    description: String,
+    title: LocalText,
+    /// The description, rendered and sanitised.
+    description: Option<RichText>,
+    /// The description's language, when it is not the page's.
+    description_lang: Option<String>,
+    /// The spatial extent on a map.
+    map: Option<MapView>,
     kind: &'static str,
     kind_label: &'static str,
     rule_label: String,
@@ -89,6 +100,7 @@ pub(crate) async fn record(
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
+    locale: Locale,
 ) -> Response {
     let id = match id {
         Ok(Path(id)) => id,
@@ -121,7 +133,10 @@ pub(crate) async fn record(
             Ok(response) => response,
             Err(error) => ApiError(error).into_response(),
         },
-        None => respond(&state.site, record_page(&state, id, raw.as_deref()).await),
+        None => {
+            let page = record_page(Arc::clone(&state), id, raw.as_deref(), locale.clone()).await;
+            respond_in(&state.site, page, &locale)
+        }
     };
     let response_headers = response.headers_mut();
     response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
@@ -169,9 +184,10 @@ fn is_plausible_id(id: &str) -> bool {
 }
 
 async fn record_page(
-    state: &AppState,
+    state: Arc<AppState>,
     id: String,
     raw_query: Option<&str>,
+    locale: Locale,
 ) -> Result<Response, ServeError> {
     if !is_plausible_id(&id) {
         return Err(ServeError::RecordNotFound { id });
@@ -201,7 +217,7 @@ async fn record_page(
         return Err(ServeError::RecordGone { id, deleted_at });
     }
     let (store, index) = (state.store.clone(), Arc::clone(&state.index));
-    let (record, has_requirements, profiles, assessment) = blocking(move || {
+    let page = blocking(move || {
         let has_requirements = !requirements_of(&record.iri, &record.triples).is_empty();
         let profiles = if has_requirements {
             profile_options(&index, profile_key.as_deref())?
@@ -211,36 +227,61 @@ async fn record_page(
         let assessment = match &profile_key {
             Some(key) => {
                 let context = ProfileContext::catalogued(&store, &index, key)?;
-                Some(assessment_view(&context, &record))
+                Some(assessment_view(&context, &record, locale.messages))
             }
             None => None,
         };
-        Ok::<_, ServeError>((record, has_requirements, profiles, assessment))
+        // Labels read the index and descriptions are sanitised here, off the async workers.
+        let mut page = record_view(&state, record, &locale);
+        page.has_requirements = has_requirements;
+        page.profiles = profiles;
+        page.assessment = assessment;
+        Ok::<_, ServeError>(page)
     })
     .await?;
-    let mut page = record_view(state, record);
-    page.has_requirements = has_requirements;
-    page.profiles = profiles;
-    page.assessment = assessment;
     render_page(StatusCode::OK, &page)
 }
 
-fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
+fn record_view(state: &AppState, record: StoredRecord, locale: &Locale) -> RecordPage {
     let summary = record.summary();
-    let title = summary.display_title().to_owned();
+    let t = locale.messages;
+    let mut title = LocalText::pick(&summary.titles, locale);
+    if title.text.is_empty() {
+        title = LocalText::plain(summary.display_title());
+    }
+    let description_text = locale.languages.pick_text(&summary.descriptions);
+    let description = description_text.map(|d| RichText::render(&d.value));
+    let description_lang = description_text
+        .and_then(|d| d.lang.clone())
+        .filter(|lang| ldtcat_model::language::primary_subtag(lang) != locale.ui);
+    let meta_description = description_text
+        .map(|d| ldtcat_model::text::snippet_text(&d.value))
+        .map(|text| text.chars().take(300).collect::<String>())
+        .unwrap_or_default();
     let rule_label = match state.rules.rule(&record.rule) {
         Some(rule) => rule.label.clone(),
-        None => "no classification rule matched: treated as a dataset".to_owned(),
+        None => t.get("record.no_rule").to_owned(),
     };
     let dates = [
-        ("Resource modified", summary.modified),
-        ("First catalogued", record.issued),
-        ("Description last changed", record.modified),
-        ("Last harvested", record.last_seen),
+        (t.get("record.resource_modified"), summary.modified),
+        (t.get("record.first_catalogued"), record.issued),
+        (t.get("record.description_changed"), record.modified),
+        (t.get("record.last_harvested"), record.last_seen),
     ]
     .into_iter()
     .filter_map(|(label, time)| time.map(|time| date_view(label, &time)))
     .collect();
+    let record_labels = RecordLabels::of(&record.triples);
+    let name_of = |iri: &str| {
+        let mut label = state
+            .labels
+            .label_in(iri, Some(&record_labels), &locale.languages);
+        // A label in the page's language needs no `lang` attribute.
+        label.lang = label
+            .lang
+            .filter(|lang| ldtcat_model::language::primary_subtag(lang) != locale.ui);
+        label
+    };
     let page_path = format!("/resources/{}", record.id);
     let schema_org = schema_org_json_ld(&summary, &state.site.absolute_url(&page_path));
     let alternates = RdfSyntax::ALL
@@ -257,20 +298,23 @@ fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
     RecordPage {
         alternates,
         schema_org,
-        layout: Layout::new(&state.site, title.clone()),
-        iri: iri_value(&record.iri),
-        description: summary.display_description().to_owned(),
+        layout: Layout::localised(&state.site, title.text.clone(), locale)
+            .with_description(&meta_description),
+        iri: url_value(&record.iri),
+        description,
+        description_lang,
+        map: summary.bbox.as_ref().map(|bbox| extent_map(bbox, locale)),
         kind: record.kind.as_str(),
-        kind_label: record.kind.label(),
+        kind_label: kind_label(record.kind, locale),
         rule_label,
-        rule_iri: iri_value(&record.rule),
-        statements: group_statements(&record.iri, &record.triples),
+        rule_iri: iri_value(&record.rule, &name_of),
+        statements: group_statements(&record.iri, &record.triples, &name_of),
         provenance: record
             .provenance
             .iter()
             .map(|p| provenance_view(p, &record.primary_source))
             .collect(),
-        origin: iri_value(
+        origin: url_value(
             &record
                 .origin
                 .as_ref()
@@ -290,7 +334,7 @@ fn record_view(state: &AppState, record: StoredRecord) -> RecordPage {
         profiles: Vec::new(),
         assessment: None,
         compatible_href: (record.kind == Kind::Ldt)
-            .then(|| format!("/search?compatible_with={}", record.id)),
+            .then(|| locale.link(&format!("/search?compatible_with={}", record.id))),
         id: record.id,
     }
 }
@@ -306,7 +350,7 @@ fn date_view(label: &'static str, time: &DateTime<Utc>) -> DateView {
 fn provenance_view(provenance: &Provenance, primary_source: &str) -> ProvenanceView {
     ProvenanceView {
         source_id: provenance.source_id.clone(),
-        source_url: iri_value(&provenance.source_url),
+        source_url: url_value(&provenance.source_url),
         first_seen: provenance.first_seen.as_ref().map(format_time),
         last_seen: provenance.last_seen.as_ref().map(format_time),
         short_hash: provenance.hash.chars().take(12).collect(),
@@ -316,7 +360,15 @@ fn provenance_view(provenance: &Provenance, primary_source: &str) -> ProvenanceV
             .origin
             .as_ref()
             .map(|o| format!("{}, {} hop(s)", o.catalogue, o.hops()))
-            .unwrap_or_default(),
+            .into_iter()
+            .chain(
+                provenance
+                    .participant
+                    .as_ref()
+                    .map(|p| format!("data space participant {p}")),
+            )
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 

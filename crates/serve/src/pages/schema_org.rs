@@ -25,12 +25,13 @@ pub(crate) fn schema_org_json_ld(summary: &RecordSummary, page_url: &str) -> Str
     object.insert("url".into(), json!(page_url));
     object.insert("identifier".into(), json!(summary.iri));
     object.insert("name".into(), json!(summary.display_title()));
-    let description = summary.display_description();
+    // Search engines read text: the description without its markup.
+    let description = ldtcat_model::text::plain_text(summary.display_description());
     // Dataset search engines require a description; fall back to the title.
     object.insert(
         "description".into(),
         json!(if description.is_empty() {
-            summary.display_title()
+            summary.display_title().to_owned()
         } else {
             description
         }),
@@ -43,6 +44,12 @@ pub(crate) fn schema_org_json_ld(summary: &RecordSummary, page_url: &str) -> Str
         object.insert("license".into(), json!(licence));
     }
     if let Some(publisher) = summary.publishers.first() {
+        let named = summary
+            .labels
+            .iter()
+            .find(|label| &label.iri == publisher)
+            .map(|label| label.label.value.as_str());
+        let publisher = named.unwrap_or(publisher);
         object.insert(
             "publisher".into(),
             json!({ "@type": "Organization", "name": publisher }),

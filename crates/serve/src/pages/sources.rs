@@ -11,7 +11,8 @@ use ldtcat_store::HarvestRun;
 
 use crate::api_sources::{sources_with_runs, SourceStatus, ERRORS_PER_RUN};
 use crate::error::ServeError;
-use crate::html::{render_page, respond, Layout};
+use crate::html::{render_page, respond_in, Layout};
+use crate::i18n::Locale;
 use crate::state::AppState;
 
 struct RunView {
@@ -49,8 +50,8 @@ struct SourcesPage {
 }
 
 /// `GET /sources`.
-pub(crate) async fn sources(State(state): State<Arc<AppState>>) -> Response {
-    respond(&state.site, sources_page(&state).await)
+pub(crate) async fn sources(State(state): State<Arc<AppState>>, locale: Locale) -> Response {
+    respond_in(&state.site, sources_page(&state, &locale).await, &locale)
 }
 
 fn time(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -102,10 +103,10 @@ fn source_view(status: SourceStatus) -> SourceView {
     }
 }
 
-async fn sources_page(state: &AppState) -> Result<Response, ServeError> {
+async fn sources_page(state: &AppState, locale: &Locale) -> Result<Response, ServeError> {
     let listed = sources_with_runs(state).await?;
     let page = SourcesPage {
-        layout: Layout::new(&state.site, "Sources"),
+        layout: Layout::localised(&state.site, locale.messages.get("sources.title"), locale),
         sources: listed.into_iter().map(source_view).collect(),
     };
     render_page(StatusCode::OK, &page)

@@ -2,31 +2,38 @@
 //! bounded (see the `ldtcat-sparql` crate for the limits), with a service description and an
 //! HTML query page for browsers.
 //!
-//! Queries run on the blocking pool, at most [`SparqlService::max_concurrent`] at a time; a
-//! query that waits more than [`QUEUE_WAIT`] for its turn gets a 503, so a burst of heavy
-//! queries cannot take the rest of the server down with it.
+//! Queries are parsed on the blocking pool, then take an evaluation slot (`slots`: at most
+//! [`SparqlService::max_concurrent`] at a time, a share of them per client; a query that
+//! cannot have one gets a 503 with `Retry-After`, after waiting at most [`QUEUE_WAIT`]), so
+//! a burst of heavy queries cannot take the rest of the server down with it. A client that
+//! hangs up stops its query (`run`), and [`SparqlService::stop_all`] stops them all when the
+//! server shuts down.
 
 mod description;
 mod page;
 mod protocol;
+mod run;
+mod slots;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ldtcat_sparql::{
     Answer, GraphFormat, QueryKind, QueryRequest, ResultsFormat, SparqlEngine, SparqlError,
-    SparqlLimits,
+    SparqlLimits, StopReason,
 };
-use tokio::sync::Semaphore;
 
 use crate::negotiate::{choose, prefers_html};
 use crate::state::AppState;
 use page::{sparql_page, Outcome};
 use protocol::ProtocolRequest;
+use slots::Slots;
+pub use slots::{Busy, ClientKey};
 
 /// How long a query waits for a free evaluation slot before a 503.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
@@ -35,24 +42,50 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct SparqlService {
     engine: SparqlEngine,
-    slots: Arc<Semaphore>,
-    max_concurrent: usize,
+    slots: Arc<Slots>,
+    client_keys: std::collections::hash_map::RandomState,
 }
 
 impl SparqlService {
-    /// A service over `store`: `limits` per query, `max_concurrent` queries at a time.
+    /// A service over `store`: `limits` per query, `max_concurrent` queries at a time, half
+    /// of them (at least one) for one client.
     pub fn new(store: oxigraph::store::Store, limits: SparqlLimits, max_concurrent: usize) -> Self {
         let max_concurrent = max_concurrent.max(1);
         Self {
             engine: SparqlEngine::new(store, limits),
-            slots: Arc::new(Semaphore::new(max_concurrent)),
-            max_concurrent,
+            slots: Arc::new(Slots::new(max_concurrent, max_concurrent.div_ceil(2))),
+            client_keys: std::collections::hash_map::RandomState::new(),
+        }
+    }
+
+    /// The same service with at most `max_per_client` slots for one client.
+    pub fn with_max_per_client(self, max_per_client: usize) -> Self {
+        let max_total = self.slots.max_total();
+        Self {
+            slots: Arc::new(Slots::new(max_total, max_per_client)),
+            ..self
         }
     }
 
     /// Queries evaluated at the same time at most.
     pub fn max_concurrent(&self) -> usize {
-        self.max_concurrent
+        self.slots.max_total()
+    }
+
+    /// Queries one client may have evaluated at the same time.
+    pub fn max_per_client(&self) -> usize {
+        self.slots.max_per_client()
+    }
+
+    /// Queries evaluated now.
+    pub fn running(&self) -> usize {
+        self.slots.running()
+    }
+
+    /// Stops every running query (they end at their next check) and refuses new ones with a
+    /// 503; returns how many were stopped. For the server's shutdown.
+    pub fn stop_all(&self) -> usize {
+        self.slots.stop_all(StopReason::ShuttingDown)
     }
 }
 
@@ -67,12 +100,12 @@ fn plain(status: StatusCode, message: impl Into<String>) -> Response {
 
 fn sparql_error_status(error: &SparqlError) -> StatusCode {
     match error {
-        SparqlError::UpdateRefused | SparqlError::ServiceRefused => StatusCode::FORBIDDEN,
-        SparqlError::Syntax(_) | SparqlError::TooManyToSort(_) => StatusCode::BAD_REQUEST,
-        SparqlError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
-        SparqlError::Evaluation(_) | SparqlError::Serialization(_) => {
-            StatusCode::INTERNAL_SERVER_ERROR
+        SparqlError::UpdateRefused => StatusCode::FORBIDDEN,
+        error if error.is_client_error() => StatusCode::BAD_REQUEST,
+        SparqlError::Timeout(_) | SparqlError::ShuttingDown | SparqlError::Cancelled => {
+            StatusCode::SERVICE_UNAVAILABLE
         }
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -133,10 +166,19 @@ pub(crate) async fn sparql(
     State(state): State<Arc<AppState>>,
     method: Method,
     RawQuery(raw): RawQuery,
+    extensions: Extensions,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let mut response = answer(&state, &method, raw.as_deref(), &headers, &body).await;
+    let client = run::client_key(&state.sparql, &headers, &extensions);
+    let mut response = match body {
+        Ok(body) => answer(&state, &method, raw.as_deref(), &headers, &body, client).await,
+        Err(rejection) if crate::limits::is_too_large(rejection.status()) => plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            crate::limits::body_too_large().to_string(),
+        ),
+        Err(rejection) => plain(rejection.status(), rejection.body_text()),
+    };
     let response_headers = response.headers_mut();
     response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     response_headers.insert(
@@ -157,6 +199,7 @@ async fn answer(
     raw: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
+    client: ClientKey,
 ) -> Response {
     let service = &state.sparql;
     let limits = service.engine.limits();
@@ -185,12 +228,17 @@ async fn answer(
         );
         return response;
     };
-    let parsed = match service.engine.parse(&QueryRequest {
-        query: query.clone(),
-        base_iri: Some(endpoint),
-        default_graphs: request.default_graphs.clone(),
-        named_graphs: request.named_graphs.clone(),
-    }) {
+    let parsed = match run::parse(
+        service,
+        QueryRequest {
+            query: query.clone(),
+            base_iri: Some(endpoint),
+            default_graphs: request.default_graphs.clone(),
+            named_graphs: request.named_graphs.clone(),
+        },
+    )
+    .await
+    {
         Ok(parsed) => parsed,
         Err(error) => {
             if request.format.as_deref() == Some("html")
@@ -205,39 +253,48 @@ async fn answer(
     let Some(chosen) = choose_format(parsed.kind(), request.format.as_deref(), accept) else {
         return plain(StatusCode::NOT_ACCEPTABLE, "none of the accepted media types can carry this answer: ask for application/sparql-results+json, application/sparql-results+xml, text/csv or text/tab-separated-values (SELECT), or text/turtle, application/n-triples, application/rdf+xml or application/ld+json (CONSTRUCT, DESCRIBE)");
     };
-    let Ok(Ok(permit)) =
-        tokio::time::timeout(QUEUE_WAIT, Arc::clone(&service.slots).acquire_owned()).await
-    else {
-        return plain(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many queries are running: try again in a moment",
-        );
-    };
-    let engine = service.engine.clone();
-    let evaluated = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        engine.evaluate(parsed)
-    })
-    .await;
-    let answer = match evaluated {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(error)) => {
+    let answer = match run::evaluate(service, client, parsed).await {
+        Ok(answer) => answer,
+        Err(run::NotAnswered::Busy(busy)) => return busy_response(busy),
+        Err(run::NotAnswered::Failed(error)) => {
             if matches!(chosen, Chosen::Html) {
                 return error_page(state, limits, &query, &error);
             }
             if sparql_error_status(&error).is_server_error()
-                && !matches!(error, SparqlError::Timeout(_))
+                && !matches!(
+                    error,
+                    SparqlError::Timeout(_) | SparqlError::ShuttingDown | SparqlError::Cancelled
+                )
             {
                 tracing::error!(%error, "SPARQL query failed");
             }
             return plain(sparql_error_status(&error), error.to_string());
         }
-        Err(join_error) => {
-            tracing::error!(%join_error, "SPARQL evaluation task failed");
-            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal server error");
-        }
     };
     serialise(state, limits, &query, answer, chosen)
+}
+
+/// The 503 for a query that got no evaluation slot, with `Retry-After`.
+fn busy_response(busy: Busy) -> Response {
+    let (message, retry_after) = match busy {
+        Busy::ClientShare { share, retry_after } => (
+            format!("you already have {share} queries running, your share of this endpoint: try again when one has ended"),
+            Some(retry_after),
+        ),
+        Busy::Full { retry_after } => (
+            "too many queries are running: try again in a moment".to_owned(),
+            Some(retry_after),
+        ),
+        Busy::ShuttingDown => ("the server is shutting down".to_owned(), None),
+    };
+    let mut response = plain(StatusCode::SERVICE_UNAVAILABLE, message);
+    if let Some(retry_after) = retry_after {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(retry_after.as_secs()),
+        );
+    }
+    response
 }
 
 /// The query page showing why `query` was not answered, with the error's status.

@@ -256,4 +256,38 @@ mod tests {
             StatusCode::FORBIDDEN
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_request_is_read_or_refused_with_a_4xx(
+                method in prop::sample::select(vec!["GET", "POST", "PUT", "HEAD", "DELETE"]),
+                raw in "\\PC{0,80}",
+                content_type in prop::sample::select(vec![
+                    "", "application/x-www-form-urlencoded", "application/sparql-query",
+                    "application/sparql-query; charset=latin1", "application/sparql-update",
+                    "text/plain", "multipart/form-data; boundary=x", ";;;", "application/x-www-form-urlencoded;charset",
+                ]),
+                body in prop::collection::vec(any::<u8>(), 0..120),
+            ) {
+                let method = Method::from_bytes(method.as_bytes()).expect("method");
+                let mut headers = HeaderMap::new();
+                if !content_type.is_empty() {
+                    headers.insert(
+                        axum::http::header::CONTENT_TYPE,
+                        HeaderValue::from_str(content_type).expect("valid"),
+                    );
+                }
+                if let Err(refusal) = ProtocolRequest::read(&method, Some(&raw), &headers, &body) {
+                    prop_assert!(refusal.status.is_client_error(), "{refusal:?}");
+                    prop_assert!(!refusal.message.is_empty());
+                }
+            }
+        }
+    }
 }

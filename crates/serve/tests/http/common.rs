@@ -110,56 +110,91 @@ pub struct Fixture {
 impl Fixture {
     /// The fixture catalogue; the "old parking" record is a tombstone.
     pub fn new() -> anyhow::Result<Fixture> {
-        let rules = RuleSet::builtin().context("builtin rules")?;
         let turtle = format!("{PREFIXES}{CATALOGUE}{}", traffic_datasets());
-        let document =
-            RdfDocument::from_slice("fixture.ttl", None, RdfFormat::Turtle, turtle.as_bytes());
-        let mut builder = RecordBuilder::new(&rules, SOURCE_ID);
-        let mut records: Vec<Record> = Vec::new();
-        split_records(&document, &rules, |raw| {
-            records.push(builder.build(raw));
-            Ok(())
-        })
-        .context("split the fixture")?;
-        let store = CatalogStore::open_in_memory()?;
-        let writes: Vec<RecordWrite<'_>> = records
-            .iter()
-            .map(|record| RecordWrite {
-                record,
-                source_id: SOURCE_ID,
-                source_url: SOURCE_URL,
-                origin: None,
-            })
-            .collect();
-        let now = Utc
-            .with_ymd_and_hms(2024, 6, 1, 12, 0, 0)
-            .single()
-            .context("date")?;
-        store.write_records(&writes, now)?;
-        let index = CatalogIndex::open_in_ram()?;
-        let mut batch = index.batch()?;
-        let sources = vec![SOURCE_ID.to_owned()];
-        for record in records.iter().filter(|record| record.iri != GONE_IRI) {
-            let facts = RecordFacts {
-                id: &record.id,
-                iri: &record.iri,
-                kind: record.kind,
-                sources: &sources,
-            };
-            batch.upsert(&summarize(&facts, &record.triples))?;
-        }
-        batch.commit()?;
+        let fixture = Fixture::from_sources(&[(SOURCE_ID, SOURCE_URL, turtle)])?;
         // The source stopped delivering "old parking": a tombstone, as a harvest makes it.
-        store.withdraw_source(&[record_id(GONE_IRI)], SOURCE_ID, now)?;
+        let now = fixture_time()?;
+        fixture
+            .state
+            .store
+            .withdraw_source(&[record_id(GONE_IRI)], SOURCE_ID, now)?;
+        Ok(fixture)
+    }
+
+    /// The portal-shaped exports of `tests/fixtures/portals/` (an Opendatasoft export with
+    /// HTML descriptions and a theme scheme, a CKAN export with Markdown and multilingual
+    /// records), each as its own source.
+    pub fn portals() -> anyhow::Result<Fixture> {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/portals");
+        let read = |name: &str| {
+            std::fs::read_to_string(format!("{folder}/{name}"))
+                .with_context(|| format!("read {folder}/{name}"))
+        };
+        Fixture::from_sources(&[
+            (
+                "opendatasoft",
+                "https://public.opendatasoft.com/api/explore/v2.1/catalog/exports/dcat",
+                read("opendatasoft-export.ttl")?,
+            ),
+            (
+                "ckan",
+                "https://ckan.example.org/catalog.ttl",
+                read("ckan-portal.ttl")?,
+            ),
+        ])
+    }
+
+    /// A catalogue of Turtle documents, one per `(source id, source URL, Turtle)`.
+    pub fn from_sources(sources: &[(&str, &str, String)]) -> anyhow::Result<Fixture> {
+        let rules = RuleSet::builtin().context("builtin rules")?;
+        let store = CatalogStore::open_in_memory()?;
+        let index = Arc::new(CatalogIndex::open_in_ram()?);
+        let now = fixture_time()?;
+        for (source_id, source_url, turtle) in sources {
+            let document =
+                RdfDocument::from_slice("fixture.ttl", None, RdfFormat::Turtle, turtle.as_bytes());
+            let mut builder = RecordBuilder::new(&rules, source_id);
+            let mut records: Vec<Record> = Vec::new();
+            split_records(&document, &rules, |raw| {
+                records.push(builder.build(raw));
+                Ok(())
+            })
+            .context("split the fixture")?;
+            let writes: Vec<RecordWrite<'_>> = records
+                .iter()
+                .map(|record| RecordWrite {
+                    record,
+                    source_id,
+                    source_url,
+                    origin: None,
+                    participant: None,
+                })
+                .collect();
+            store.write_records(&writes, now)?;
+            let mut batch = index.batch()?;
+            let source_ids = vec![(*source_id).to_owned()];
+            for record in records.iter().filter(|record| record.iri != GONE_IRI) {
+                let facts = RecordFacts {
+                    id: &record.id,
+                    iri: &record.iri,
+                    kind: record.kind,
+                    sources: &source_ids,
+                };
+                batch.upsert(&summarize(&facts, &record.triples))?;
+            }
+            batch.commit()?;
+        }
         let sparql = ldtcat_serve::SparqlService::new(
             store.oxigraph().clone(),
             ldtcat_serve::SparqlLimits::default(),
             4,
         );
         let state = AppState {
+            dsp: ldtcat_serve::DspSettings::default(),
             sparql,
             store,
-            index: Arc::new(index),
+            labels: ldtcat_serve::Labels::new(Arc::clone(&index)),
+            index,
             rules: Arc::new(rules),
             site: SiteSettings {
                 title: "Test LDT catalogue".to_owned(),
@@ -234,6 +269,13 @@ impl Reply {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("")
     }
+}
+
+/// When the fixture's records were written.
+fn fixture_time() -> anyhow::Result<chrono::DateTime<Utc>> {
+    Utc.with_ymd_and_hms(2024, 6, 1, 12, 0, 0)
+        .single()
+        .context("date")
 }
 
 /// `/resources/{id}` of a resource IRI.

@@ -9,6 +9,7 @@ mod error;
 pub mod extract;
 pub mod format;
 pub mod language;
+pub mod literal;
 pub mod parse;
 pub mod record;
 pub mod split;

@@ -1,4 +1,6 @@
 //! Records: a catalogued resource's graph, with its id, kind, canonical form and hash.
+//! Ill-typed literals are replaced by well-typed ones before the hash ([`crate::literal`]);
+//! the record keeps the original statements as its corrections.
 //!
 //! **Record id.** The first 16 bytes of the SHA-256 of the resource IRI, in hex: stable,
 //! URL-safe, and the same in every ldtcat instance, so a record has one id across a
@@ -20,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::canon::{canonicalize, hex};
 use crate::classify::classify;
+use crate::literal::{make_well_typed, Correction};
 use crate::split::RawRecord;
 
 /// One catalogued resource, ready to be stored.
@@ -41,6 +44,9 @@ pub struct Record {
     pub hash: String,
     /// Whether the IRI was minted for a blank node.
     pub skolemized: bool,
+    /// The statements whose ill-typed literal was replaced by a well-typed one
+    /// ([`crate::literal`]), as the source gave them.
+    pub corrections: Vec<Correction>,
 }
 
 /// The record id of a resource IRI.
@@ -77,7 +83,13 @@ impl<'r> RecordBuilder<'r> {
                 (iri, true)
             }
         };
-        let triples: Vec<Triple> = raw.triples.iter().map(|t| self.rewrite(t)).collect();
+        let mut triples: Vec<Triple> = raw.triples.iter().map(|t| self.rewrite(t)).collect();
+        let corrections = make_well_typed(&mut triples);
+        if !corrections.is_empty() {
+            // Two statements may have become one (` 2015` and `2015`).
+            let mut seen = std::collections::HashSet::with_capacity(triples.len());
+            triples.retain(|triple| seen.insert(triple.clone()));
+        }
         let id = record_id(iri.as_str());
         let canonical = canonicalize(&triples, &format!("r{}", &id[..12]));
         let (kind, rule) = classify(self.rules, &canonical.triples, iri.as_str())
@@ -92,6 +104,7 @@ impl<'r> RecordBuilder<'r> {
             canonical_ntriples: canonical.ntriples,
             hash: canonical.hash,
             skolemized,
+            corrections,
         }
     }
 

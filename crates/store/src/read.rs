@@ -30,6 +30,9 @@ pub struct Provenance {
     pub origin: Option<Origin>,
     /// The data space participant that published it (a DSP catalog's `participantId`).
     pub participant: Option<String>,
+    /// The statements of this source's description whose literal was ill-typed, as the
+    /// source gave them (N-Triples; `ldt:correctedStatement`); what is stored is corrected.
+    pub corrected: Vec<String>,
 }
 
 /// A record as stored: its CatalogRecord and (when asked for) its statements.
@@ -223,6 +226,16 @@ impl CatalogStore {
                         .get(iri(ns::DSPACE, "participantId").as_str())
                         .and_then(|v| v.first())
                         .map(literal_text),
+                    corrected: {
+                        let mut corrected: Vec<String> = p
+                            .get(ldt("correctedStatement").as_str())
+                            .into_iter()
+                            .flatten()
+                            .map(literal_text)
+                            .collect();
+                        corrected.sort();
+                        corrected
+                    },
                 });
             }
         }

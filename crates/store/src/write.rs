@@ -418,6 +418,12 @@ pub(crate) fn provenance_statements(
     if let Some(participant) = write.participant {
         statements.push((iri(ns::DSPACE, "participantId"), url_term(participant)));
     }
+    for correction in &write.record.corrections {
+        statements.push((
+            ldt("correctedStatement"),
+            Literal::new_simple_literal(correction.original_ntriples()).into(),
+        ));
+    }
     if let Some(run_id) = run_id {
         statements.push((
             ldt("harvestRun"),

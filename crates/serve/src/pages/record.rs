@@ -46,6 +46,8 @@ struct ProvenanceView {
     /// `origin catalogue, n hop(s)` for copies read from peers, `data space participant …`
     /// for records from a DSP catalog; empty for local sources.
     origin: String,
+    /// The source's ill-typed statements as it gave them (the page shows them corrected).
+    corrected: Vec<String>,
 }
 
 /// A date with its machine-readable form.
@@ -369,6 +371,7 @@ fn provenance_view(provenance: &Provenance, primary_source: &str) -> ProvenanceV
             )
             .collect::<Vec<_>>()
             .join("; "),
+        corrected: provenance.corrected.clone(),
     }
 }
 

@@ -1,0 +1,278 @@
+//! Values as ldtcat serves them to machines, whatever the source wrote:
+//!
+//! - ill-typed literals (`schema:startDate "2014"^^xsd:date`, the value on which CKAN's DCAT
+//!   harvester failed when it read ldtcat's `/catalog`) are served well-typed on the record
+//!   documents, `/catalog` and SPARQL, the original statement is kept in the record's
+//!   provenance, and rdflib finds nothing ill-typed in what is served (while it does in the
+//!   source file: the check can fail);
+//! - one format is one facet value (`CSV`, `text/csv` and the EU and IANA IRIs; `JSON_LD` and
+//!   `application/ld+json`), and a filter written either way finds the same records.
+
+mod common;
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use http_body_util::BodyExt;
+use ldtcat::catalog::Catalog;
+use ldtcat_model::literal::well_typed;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::Term;
+use tower::ServiceExt;
+
+const CORRECTED: &str = "https://w3id.org/ldtcat#correctedStatement";
+
+fn fixture() -> PathBuf {
+    common::repo_root().join("tests/fixtures/portals/ill-typed-literals.ttl")
+}
+
+fn site(base: &str) -> ldtcat_serve::SiteSettings {
+    ldtcat_serve::SiteSettings {
+        public_base_url: base.to_owned(),
+        ..ldtcat_serve::SiteSettings::default()
+    }
+}
+
+async fn get(app: &axum::Router, path: &str, accept: &str) -> String {
+    let request = axum::http::Request::get(path)
+        .header("accept", accept)
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("responds");
+    assert_eq!(response.status(), 200, "{path}");
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8(body.to_vec()).expect("UTF-8")
+}
+
+/// Every literal of a Turtle document, with its predicate.
+fn literals(turtle: &str) -> Vec<(String, oxigraph::model::Literal)> {
+    RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .filter_map(|quad| {
+            let quad = quad.expect("served Turtle parses");
+            match quad.object {
+                Term::Literal(literal) => Some((quad.predicate.as_str().to_owned(), literal)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Catalog::open(dir.path()).expect("opens");
+    let summary = common::import(&catalog, &[fixture()], "federal");
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let ids = catalog.store.record_ids().expect("ids");
+    assert_eq!(ids.len(), 2);
+
+    // Binding first, so that the pages' links point at the live server rdflib follows.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let app = ldtcat_serve::router(common::app_state(&catalog, site(&base)));
+
+    // The record documents: every checked literal valid for its datatype, and the issue's
+    // value with the datatype it has.
+    let mut served = Vec::new();
+    for id in &ids {
+        served.extend(literals(
+            &get(&app, &format!("/resources/{id}"), "text/turtle").await,
+        ));
+    }
+    let ill_typed: Vec<String> = served
+        .iter()
+        .filter(|(_, literal)| well_typed(literal).is_some())
+        .map(|(predicate, literal)| format!("{predicate} {literal}"))
+        .collect();
+    assert!(ill_typed.is_empty(), "served ill-typed: {ill_typed:?}");
+    let value_of = |predicate: &str| -> Vec<String> {
+        served
+            .iter()
+            .filter(|(p, _)| p == predicate)
+            .map(|(_, literal)| literal.to_string())
+            .collect()
+    };
+    let xsd = "http://www.w3.org/2001/XMLSchema#";
+    assert_eq!(
+        value_of("http://schema.org/startDate"),
+        [format!("\"2014\"^^<{xsd}gYear>")]
+    );
+    assert_eq!(
+        value_of("http://schema.org/endDate"),
+        [format!("\"2016-12\"^^<{xsd}gYearMonth>")]
+    );
+    assert_eq!(
+        value_of("http://schema.org/isAccessibleForFree"),
+        ["\"yes\"".to_owned()]
+    );
+    let mut issued = value_of("http://purl.org/dc/terms/issued");
+    issued.sort();
+    assert_eq!(
+        issued,
+        [
+            format!("\"2015-01-01\"^^<{xsd}date>"),
+            format!("\"2019-03-05T10:00:00\"^^<{xsd}dateTime>"),
+        ]
+    );
+    // Well-typed values are served as given.
+    assert!(value_of("http://www.w3.org/ns/dcat#byteSize")
+        .contains(&format!("\"20480\"^^<{xsd}nonNegativeInteger>")));
+
+    // The originals, in the provenance, through SPARQL as anyone reads them.
+    let query = format!("SELECT ?s WHERE {{ GRAPH ?g {{ ?p <{CORRECTED}> ?s }} }}");
+    let path = format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    );
+    let answer: serde_json::Value =
+        serde_json::from_str(&get(&app, &path, "application/sparql-results+json").await)
+            .expect("JSON results");
+    let originals: Vec<&str> = answer["results"]["bindings"]
+        .as_array()
+        .expect("bindings")
+        .iter()
+        .filter_map(|binding| binding["s"]["value"].as_str())
+        .collect();
+    assert_eq!(originals.len(), 8, "{originals:#?}");
+    assert!(
+        originals
+            .iter()
+            .any(|s| s.ends_with(&format!("<http://schema.org/startDate> \"2014\"^^<{xsd}date>"))),
+        "{originals:#?}"
+    );
+    assert!(
+        originals
+            .iter()
+            .any(|s| s.ends_with(&format!("\" 2015-01-01 \"^^<{xsd}date>"))),
+        "{originals:#?}"
+    );
+
+    // Nothing ill-typed reaches the store: the same question over every graph.
+    let ask = format!(
+        "ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(isLiteral(?o) && datatype(?o) = <{xsd}date> && STRLEN(STR(?o)) = 4) }} }}"
+    );
+    let path = format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(ask.as_bytes()).collect::<String>()
+    );
+    let answer: serde_json::Value =
+        serde_json::from_str(&get(&app, &path, "application/sparql-results+json").await)
+            .expect("JSON results");
+    assert_eq!(answer["boolean"], false, "a four-character xsd:date is stored");
+
+    // The record page says what was corrected, for people.
+    let mut pages_with_corrections = 0;
+    for id in &ids {
+        let page = get(&app, &format!("/resources/{id}"), "text/html").await;
+        if page.contains("Corrected values") {
+            pages_with_corrections += 1;
+        }
+        if page.contains("Pendelbewegingen") {
+            assert!(page.contains("http://schema.org/startDate"), "{page}");
+        }
+    }
+    assert_eq!(pages_with_corrections, 2);
+
+    // A second import of the same file changes nothing: the corrected description's hash is
+    // stable.
+    let again = common::import(&catalog, &[fixture()], "federal");
+    assert_eq!(
+        (again.totals.added, again.totals.updated),
+        (0, 0),
+        "{:?}",
+        again.totals
+    );
+
+    // rdflib, as CKAN's DCAT harvester uses it: ill-typed literals in the source file, none
+    // in /catalog (followed along hydra:next) nor in the record documents.
+    let server = tokio::spawn(ldtcat_serve::serve_with_shutdown(
+        listener,
+        common::app_state(&catalog, site(&base)),
+        std::future::pending(),
+    ));
+    let source_report = tokio::task::spawn_blocking(|| {
+        common::run_python("rdflib_typed.py", &[fixture().display().to_string()])
+    })
+    .await
+    .expect("runs");
+    assert!(
+        source_report["ill_typed"].as_array().map_or(0, Vec::len) >= 6,
+        "rdflib finds the source's ill-typed literals: {source_report}"
+    );
+    let mut documents = vec![format!("{base}/catalog?page_size=1")];
+    documents.extend(ids.iter().map(|id| format!("{base}/resources/{id}.ttl")));
+    let served_report =
+        tokio::task::spawn_blocking(move || common::run_python("rdflib_typed.py", &documents))
+            .await
+            .expect("runs");
+    assert!(
+        served_report["documents"].as_u64().unwrap_or(0) >= 4,
+        "{served_report}"
+    );
+    assert!(
+        served_report["literals"].as_u64().unwrap_or(0) > 20,
+        "{served_report}"
+    );
+    assert_eq!(served_report["ill_typed"], serde_json::json!([]), "{served_report}");
+    assert_eq!(served_report["warnings"], serde_json::json!([]), "{served_report}");
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_format_is_one_facet_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Catalog::open(dir.path()).expect("opens");
+    let demo = common::repo_root().join("harvest-config/demo-data");
+    for entry in std::fs::read_dir(&demo).expect("demo data") {
+        let path = entry.expect("entry").path();
+        let source = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+        common::import(&catalog, &[path], &source);
+    }
+    common::import(&catalog, &[fixture()], "federal");
+    let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&get(&app, "/api/search?page_size=1", "application/json").await)
+            .expect("JSON");
+    let formats: Vec<(String, String, u64)> = json["facets"]["format"]
+        .as_array()
+        .expect("format facet")
+        .iter()
+        .map(|value| {
+            (
+                value["value"].as_str().unwrap_or_default().to_owned(),
+                value["label"].as_str().unwrap_or_default().to_owned(),
+                value["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let values: Vec<&str> = formats.iter().map(|(value, _, _)| value.as_str()).collect();
+    for written_otherwise in ["text/csv", "application/ld+json", "csv"] {
+        assert!(!values.contains(&written_otherwise), "{formats:?}");
+    }
+    let csv = formats.iter().find(|(value, _, _)| value == "CSV").expect("CSV");
+    assert_eq!(csv.1, "CSV");
+    let json_ld = formats
+        .iter()
+        .find(|(value, _, _)| value == "JSON_LD")
+        .expect("JSON-LD");
+    assert_eq!(json_ld.1, "JSON-LD");
+
+    // Filtering by any spelling finds the same records as the facet counts.
+    for spelling in [
+        "CSV",
+        "text/csv",
+        "http://publications.europa.eu/resource/authority/file-type/CSV",
+    ] {
+        let path = format!(
+            "/api/search?page_size=1&format={}",
+            form_urlencoded::byte_serialize(spelling.as_bytes()).collect::<String>()
+        );
+        let filtered: serde_json::Value =
+            serde_json::from_str(&get(&app, &path, "application/json").await).expect("JSON");
+        assert_eq!(filtered["total"], csv.2, "format={spelling}");
+    }
+}

@@ -14,7 +14,7 @@ use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDE
 use crate::request::FacetField;
 
 /// The version of the schema and analysers, written as the payload of every commit.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The commit payload that marks an index as built with [`SCHEMA_VERSION`].
 pub(crate) fn commit_payload() -> String {

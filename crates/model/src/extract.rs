@@ -4,6 +4,7 @@
 //! makes the index a pure function of the store.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use ldtcat_vocab::authority::authority;
 use ldtcat_vocab::{ns, Kind};
 use oxrdf::{NamedOrBlankNode, Term, Triple};
 
@@ -117,7 +118,7 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             formats.extend(
                 view.texts(part, &predicate)
                     .into_iter()
-                    .map(|f| normalise_format(&f)),
+                    .map(|f| format_facet_value(&f)),
             );
         }
         licences.extend(view.texts(part, &dct("license")));
@@ -260,6 +261,21 @@ pub fn normalise_format(value: &str) -> String {
             .to_owned();
     }
     value.to_owned()
+}
+
+/// The one value a format has in search and facets, however the source wrote it: the EU
+/// file-type code (`CSV`) when the vendored table knows the format by its code, media type
+/// (parameters ignored), the IRI of either, or a file extension (`.csv`); otherwise
+/// [`normalise_format`]'s value. `CSV`, `text/csv`, `.csv` and the EU and IANA IRIs are one
+/// facet value.
+pub fn format_facet_value(value: &str) -> String {
+    let normalised = normalise_format(value.trim());
+    let essence = normalised.split(';').next().unwrap_or_default().trim();
+    let bare = essence.strip_prefix('.').unwrap_or(essence);
+    match authority().file_type(bare) {
+        Some(file_type) => file_type.code.clone(),
+        None => normalised,
+    }
 }
 
 fn bounding_box(view: &View<'_>, root: &str) -> Option<BoundingBox> {
@@ -427,5 +443,24 @@ mod tests {
             "CSV"
         );
         assert_eq!(normalise_format("application/json"), "application/json");
+    }
+
+    #[test]
+    fn one_format_is_one_facet_value() {
+        for written in [
+            "CSV",
+            "csv",
+            ".csv",
+            "text/csv",
+            "text/csv; charset=utf-8",
+            "http://www.iana.org/assignments/media-types/text/csv",
+            "http://publications.europa.eu/resource/authority/file-type/CSV",
+        ] {
+            assert_eq!(format_facet_value(written), "CSV", "{written}");
+        }
+        assert_eq!(format_facet_value("application/ld+json"), "JSON_LD");
+        assert_eq!(format_facet_value("JSON_LD"), "JSON_LD");
+        assert_eq!(format_facet_value("application/x-unknown"), "application/x-unknown");
+        assert_eq!(format_facet_value("CityGML 3.0"), "CityGML 3.0");
     }
 }

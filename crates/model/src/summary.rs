@@ -59,8 +59,8 @@ pub struct RecordSummary {
     /// Publishers: the IRI of an IRI node (its name is among `labels`), the `foaf:name` of
     /// a blank node, or the literal.
     pub publishers: Vec<String>,
-    /// Media types and formats of the resource and its distributions, normalised
-    /// (`text/csv`, `CSV`: the last segment of a file-type or media-type IRI).
+    /// Media types and formats of the resource and its distributions, one value per format
+    /// ([`crate::extract::format_facet_value`]: `CSV` for `text/csv`, `.csv` and the EU IRI).
     pub formats: Vec<String>,
     /// Licence IRIs (or literals) of the resource and its distributions.
     pub licences: Vec<String>,

@@ -2,6 +2,7 @@
 //! as dataset search engines read it.
 
 use ldtcat_model::summary::RecordSummary;
+use ldtcat_vocab::authority::authority;
 use ldtcat_vocab::Kind;
 use serde_json::{json, Map, Value};
 
@@ -73,7 +74,20 @@ pub(crate) fn schema_org_json_ld(summary: &RecordSummary, page_url: &str) -> Str
         );
     }
     if !summary.formats.is_empty() {
-        object.insert("encodingFormat".into(), json!(summary.formats));
+        // schema.org asks for a media type where there is one: `CSV` is given as `text/csv`.
+        let mut formats: Vec<&str> = summary
+            .formats
+            .iter()
+            .map(|format| match authority().file_type(format) {
+                Some(file_type) if !file_type.media_type.is_empty() => {
+                    file_type.media_type.as_str()
+                }
+                _ => format.as_str(),
+            })
+            .collect();
+        formats.sort_unstable();
+        formats.dedup();
+        object.insert("encodingFormat".into(), json!(formats));
     }
     let text = Value::Object(object).to_string();
     text.replace('<', "\\u003c")

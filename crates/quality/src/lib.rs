@@ -5,6 +5,7 @@ mod finding;
 mod graph;
 mod literal;
 mod path;
+pub mod score;
 mod shapes;
 mod terms;
 mod validate;

@@ -101,7 +101,10 @@ fn the_core_features_fixture_gives_the_same_results_as_pyshacl() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let shapes_path = fixtures.join("core-features.shapes.ttl");
     let data_path = fixtures.join("core-features.data.ttl");
-    let expected = run_driver(&[shapes_path.clone()], &[(data_path.clone(), None)]);
+    let expected = run_driver(
+        std::slice::from_ref(&shapes_path),
+        &[(data_path.clone(), None)],
+    );
     let theirs = expected["core-features.shapes.ttl core-features.data.ttl"]
         .as_ref()
         .expect("rdflib parses it");

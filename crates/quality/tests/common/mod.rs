@@ -77,3 +77,55 @@ pub fn python() -> PathBuf {
     );
     python
 }
+
+/// The `dcat:Dataset` IRIs of a file, in file order.
+pub fn datasets(triples: &[Triple]) -> Vec<oxrdf::NamedNode> {
+    let mut datasets = Vec::new();
+    for triple in triples {
+        let is_dataset = triple.predicate.as_str() == RDF_TYPE
+            && matches!(&triple.object, oxrdf::Term::NamedNode(class) if class.as_str() == DCAT_DATASET);
+        if let (true, oxrdf::NamedOrBlankNode::NamedNode(iri)) = (is_dataset, &triple.subject) {
+            if !datasets.contains(iri) {
+                datasets.push(iri.clone());
+            }
+        }
+    }
+    datasets
+}
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const DCAT_DATASET: &str = "http://www.w3.org/ns/dcat#Dataset";
+
+/// One record's statements, as ingest cuts them: the statements about `root` and, breadth
+/// first, about every node they lead to, except other datasets (each is its own record).
+pub fn record_statements(triples: &[Triple], root: &oxrdf::NamedNode) -> Vec<Triple> {
+    use std::collections::{HashMap, HashSet};
+    let mut by_subject: HashMap<oxrdf::Term, Vec<&Triple>> = HashMap::new();
+    for triple in triples {
+        by_subject
+            .entry(triple.subject.clone().into())
+            .or_default()
+            .push(triple);
+    }
+    let others: HashSet<oxrdf::Term> = datasets(triples)
+        .into_iter()
+        .filter(|dataset| dataset != root)
+        .map(oxrdf::Term::from)
+        .collect();
+    let mut visited = HashSet::from([oxrdf::Term::from(root.clone())]);
+    let mut pending = vec![oxrdf::Term::from(root.clone())];
+    let mut statements = Vec::new();
+    while let Some(node) = pending.pop() {
+        for triple in by_subject.get(&node).into_iter().flatten() {
+            statements.push((*triple).clone());
+            let object = &triple.object;
+            if triple.predicate.as_str() != RDF_TYPE
+                && !others.contains(object)
+                && visited.insert(object.clone())
+            {
+                pending.push(object.clone());
+            }
+        }
+    }
+    statements
+}

@@ -21,7 +21,6 @@ pub struct DataGraph<'a> {
 impl<'a> DataGraph<'a> {
     /// Indexes `triples`.
     pub fn new(triples: &'a [Triple]) -> DataGraph<'a> {
-        let mut seen = HashSet::with_capacity(triples.len());
         let mut graph = DataGraph {
             triples: Vec::with_capacity(triples.len()),
             objects: HashMap::with_capacity(triples.len()),
@@ -30,15 +29,16 @@ impl<'a> DataGraph<'a> {
         };
         for triple in triples {
             let triple = triple.as_ref();
-            if !seen.insert(triple) {
-                continue;
-            }
             let subject: TermRef<'a> = triple.subject.into();
-            graph
+            let objects = graph
                 .objects
                 .entry((subject, triple.predicate))
-                .or_default()
-                .push(triple.object);
+                .or_default();
+            // A duplicate has the same (subject, predicate) and object: the list is short.
+            if objects.contains(&triple.object) {
+                continue;
+            }
+            objects.push(triple.object);
             graph
                 .subjects
                 .entry((triple.object, triple.predicate))

@@ -14,4 +14,4 @@ pub use error::QualityError;
 pub use finding::Finding;
 pub use path::Path;
 pub use shapes::{shapes_version, Severity, ShapeSet, EMBEDDED_SHAPES};
-pub use validate::validate;
+pub use validate::{validate, validate_all};

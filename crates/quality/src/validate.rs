@@ -14,11 +14,20 @@ use crate::shapes::{Constraint, NodeKind, Shape, ShapeId, ShapeSet, Target};
 ///
 /// Findings come in shape order, then focus node order, then constraint order.
 pub fn validate(shapes: &ShapeSet, triples: &[Triple]) -> Vec<Finding> {
+    validate_graph(shapes, &DataGraph::new(triples))
+}
+
+/// Validates `triples` against each of `sets`, indexing the triples once; one list of
+/// findings per set, in the order of `sets`.
+pub fn validate_all(sets: &[&ShapeSet], triples: &[Triple]) -> Vec<Vec<Finding>> {
     let graph = DataGraph::new(triples);
-    let engine = Engine {
-        shapes,
-        graph: &graph,
-    };
+    sets.iter()
+        .map(|shapes| validate_graph(shapes, &graph))
+        .collect()
+}
+
+fn validate_graph<'a>(shapes: &'a ShapeSet, graph: &DataGraph<'a>) -> Vec<Finding> {
+    let engine = Engine { shapes, graph };
     let mut findings = Vec::new();
     for (id, shape) in shapes.shapes.iter().enumerate() {
         if shape.targets.is_empty() || shape.deactivated {

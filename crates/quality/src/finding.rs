@@ -13,7 +13,8 @@ pub struct Finding {
     /// The result path in short form (`dct:title`, `^dcat:inSeries`); `None` for node shapes.
     pub result_path: Option<String>,
     /// The source shape's stable key: `<iri>`, or for a blank property shape the key of the
-    /// shape that holds it, `/`, and its path (`<http://data.europa.eu/r5r#Dataset_Shape>/<http://purl.org/dc/terms/title>`).
+    /// shape that holds it, `/`, and its path
+    /// (`<…/shapes.ttl#Dataset_Shape>/<http://purl.org/dc/terms/title>`).
     pub source_shape: String,
     /// The constraint component IRI (`http://www.w3.org/ns/shacl#MinCountConstraintComponent`).
     pub component: &'static str,

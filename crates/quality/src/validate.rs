@@ -314,3 +314,60 @@ fn unique_lang_failures<'a>(values: &[TermRef<'a>]) -> Vec<Failure<'a>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+    use oxrdf::{Literal, NamedNode};
+
+    fn named(iri: &str) -> NamedNode {
+        NamedNode::new_unchecked(iri)
+    }
+
+    #[test]
+    fn a_dataset_without_title_gets_a_plain_english_min_count_violation() {
+        let dataset = named("https://example.org/dataset");
+        let triples = vec![
+            Triple::new(
+                dataset.clone(),
+                named("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                named("http://www.w3.org/ns/dcat#Dataset"),
+            ),
+            Triple::new(
+                dataset.clone(),
+                named("http://purl.org/dc/terms/description"),
+                Literal::new_language_tagged_literal_unchecked("A dataset", "en"),
+            ),
+        ];
+        let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
+        let title = findings
+            .iter()
+            .find(|finding| finding.result_path.as_deref() == Some("dct:title"))
+            .expect("a finding about dct:title");
+        assert_eq!(title.message, "dct:title is missing (at least 1 required)");
+        assert_eq!(title.component_name(), "MinCount");
+        assert_eq!(title.severity, Severity::Violation);
+        assert_eq!(title.focus_node, dataset.into());
+        assert!(title
+            .source_shape
+            .ends_with("shapes.ttl#Dataset_Shape>/<http://purl.org/dc/terms/title>"));
+    }
+
+    #[test]
+    fn validate_all_gives_the_same_findings_as_one_set_at_a_time() {
+        let triples = vec![Triple::new(
+            named("https://example.org/d"),
+            named("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            named("http://www.w3.org/ns/dcat#Dataset"),
+        )];
+        let sets = [
+            ShapeSet::dcat_ap_mandatory(),
+            ShapeSet::dcat_ap_recommended(),
+        ];
+        let together = validate_all(&sets, &triples);
+        assert_eq!(together[0], validate(sets[0], &triples));
+        assert_eq!(together[1], validate(sets[1], &triples));
+        assert!(!together[1].is_empty());
+    }
+}

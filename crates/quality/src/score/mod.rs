@@ -161,3 +161,65 @@ pub fn rating(total: u32) -> &'static str {
         _ => "Bad",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{validate, ShapeSet};
+    use oxrdf::{NamedNode, Triple};
+    use oxrdfio::{RdfFormat, RdfParser};
+
+    const COMPLETE_RECORD: &str = r#"
+        @prefix dcat: <http://www.w3.org/ns/dcat#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/d> a dcat:Dataset ;
+            dct:title "Air quality"@en ; dct:description "Hourly NO2"@en ;
+            dcat:keyword "air"@en ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
+            dct:spatial <http://sws.geonames.org/2803138/> ;
+            dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020-01-01"^^xsd:date ] ;
+            dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+            dcat:contactPoint [ a <http://www.w3.org/2006/vcard/ns#Kind> ] ;
+            dct:publisher <https://example.org/city> ;
+            dct:issued "2020-01-01"^^xsd:date ; dct:modified "2024-01-01"^^xsd:date ;
+            dcat:distribution <https://example.org/d/csv> .
+        <https://example.org/d/csv> a dcat:Distribution ;
+            dcat:accessURL <https://example.org/d.csv> ; dcat:downloadURL <https://example.org/d.csv> ;
+            dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;
+            dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ;
+            dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> ; dct:rights [ a dct:RightsStatement ] ;
+            dcat:byteSize "1024"^^xsd:decimal .
+    "#;
+
+    #[test]
+    fn a_complete_record_gets_every_measured_point_and_the_network_ones_are_unmeasured() {
+        let triples: Vec<Triple> = RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(COMPLETE_RECORD)
+            .map(|quad| quad.map(Triple::from))
+            .collect::<Result<_, _>>()
+            .expect("parses");
+        let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
+        let record = Term::from(NamedNode::new_unchecked("https://example.org/d"));
+        let result = score(&triples, &record, &findings);
+        let failed: Vec<_> = result
+            .indicators
+            .iter()
+            .filter(|indicator| indicator.measured && !indicator.passed)
+            .map(|indicator| indicator.id)
+            .collect();
+        assert!(failed.is_empty(), "{failed:?}, findings {findings:#?}");
+        assert_eq!(
+            (result.total, result.max_measured, result.max),
+            (325, 325, 405)
+        );
+        let unmeasured: Vec<_> = result
+            .indicators
+            .iter()
+            .filter(|i| !i.measured)
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(unmeasured, ["access_url_status", "download_url_status"]);
+        // Without the 80 network points, the best rating a record can reach here is "Good".
+        assert_eq!(rating(result.total), "Good");
+    }
+}

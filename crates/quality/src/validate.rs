@@ -142,85 +142,89 @@ impl<'a> Engine<'_, 'a> {
         values: &[TermRef<'a>],
     ) -> Vec<Failure<'a>> {
         let count = values.len();
-        let whole = |failed: bool| {
-            if failed {
-                vec![Failure {
-                    value: None,
-                    path: None,
-                    count,
-                }]
-            } else {
-                Vec::new()
-            }
+        let failure = |value: Option<TermRef<'a>>| Failure {
+            value,
+            path: None,
+            count,
         };
-        let each = |test: &dyn Fn(TermRef<'a>) -> bool| -> Vec<Failure<'a>> {
-            values
-                .iter()
-                .filter(|value| !test(**value))
-                .map(|value| Failure {
-                    value: Some(*value),
-                    path: None,
-                    count,
-                })
-                .collect()
+        let whole = |failed: bool| match failed {
+            true => vec![failure(None)],
+            false => Vec::new(),
         };
         match constraint {
             Constraint::MinCount(min) => whole(count < *min),
             Constraint::MaxCount(max) => whole(count > *max),
             Constraint::HasValue(required) => whole(!values.contains(&required.as_ref())),
-            Constraint::Class(class) => {
-                each(&|value| self.graph.is_instance(value, class.as_ref()))
+            Constraint::UniqueLang => unique_lang_failures(values),
+            Constraint::Closed { allowed } => self.closed_failures(values, allowed),
+            Constraint::Property(_) => Vec::new(),
+            Constraint::Equals(other) => {
+                // Both directions: values missing from the other property, and its extra values.
+                let others = self.graph.objects(focus, other.as_ref());
+                let missing = values.iter().filter(|value| !others.contains(value));
+                let extra = others.iter().filter(|value| !values.contains(value));
+                missing
+                    .chain(extra)
+                    .map(|value| failure(Some(*value)))
+                    .collect()
             }
-            Constraint::Datatype(datatype) => each(
-                &|value| matches!(value, TermRef::Literal(literal) if has_datatype(literal, datatype.as_ref())),
-            ),
-            Constraint::NodeKind(kind) => each(&|value| has_node_kind(value, *kind)),
+            _ => values
+                .iter()
+                .filter(|value| !self.value_passes(constraint, focus, **value))
+                .map(|value| failure(Some(*value)))
+                .collect(),
+        }
+    }
+
+    /// Whether one value node meets a constraint that is checked value by value.
+    fn value_passes(
+        &self,
+        constraint: &'a Constraint,
+        focus: TermRef<'a>,
+        value: TermRef<'a>,
+    ) -> bool {
+        match constraint {
+            Constraint::Class(class) => self.graph.is_instance(value, class.as_ref()),
+            Constraint::Datatype(datatype) => {
+                matches!(value, TermRef::Literal(literal) if has_datatype(literal, datatype.as_ref()))
+            }
+            Constraint::NodeKind(kind) => has_node_kind(value, *kind),
             Constraint::MinLength(min) => {
-                each(&|value| text_of(value).is_some_and(|text| text.chars().count() >= *min))
+                text_of(value).is_some_and(|text| text.chars().count() >= *min)
             }
             Constraint::MaxLength(max) => {
-                each(&|value| text_of(value).is_some_and(|text| text.chars().count() <= *max))
+                text_of(value).is_some_and(|text| text.chars().count() <= *max)
             }
             Constraint::Pattern { regex, .. } => {
-                each(&|value| text_of(value).is_some_and(|text| regex.is_match(text)))
+                text_of(value).is_some_and(|text| regex.is_match(text))
             }
-            Constraint::LanguageIn(languages) => each(&|value| match value {
+            Constraint::LanguageIn(languages) => match value {
                 TermRef::Literal(literal) => literal.language().is_some_and(|language| {
                     languages
                         .iter()
                         .any(|range| language_matches(language, range))
                 }),
                 _ => false,
-            }),
-            Constraint::UniqueLang => unique_lang_failures(values),
-            Constraint::In(allowed) => {
-                each(&|value| allowed.iter().any(|member| member.as_ref() == value))
-            }
-            Constraint::Equals(other) => {
-                let others = self.graph.objects(focus, other.as_ref());
-                let mut failures = each(&|value| others.contains(&value));
-                failures.extend(others.iter().filter(|value| !values.contains(value)).map(
-                    |value| Failure {
-                        value: Some(*value),
-                        path: None,
-                        count,
-                    },
-                ));
-                failures
-            }
+            },
+            Constraint::In(allowed) => allowed.iter().any(|member| member.as_ref() == value),
             Constraint::Disjoint(other) => {
-                let others = self.graph.objects(focus, other.as_ref());
-                each(&|value| !others.contains(&value))
+                !self.graph.objects(focus, other.as_ref()).contains(&value)
             }
-            Constraint::Node(id) => each(&|value| self.conforms(*id, value)),
-            Constraint::Not(id) => each(&|value| !self.conforms(*id, value)),
-            Constraint::And(ids) => each(&|value| ids.iter().all(|id| self.conforms(*id, value))),
-            Constraint::Or(ids) => each(&|value| ids.iter().any(|id| self.conforms(*id, value))),
+            Constraint::Node(id) => self.conforms(*id, value),
+            Constraint::Not(id) => !self.conforms(*id, value),
+            Constraint::And(ids) => ids.iter().all(|id| self.conforms(*id, value)),
+            Constraint::Or(ids) => ids.iter().any(|id| self.conforms(*id, value)),
             Constraint::Xone(ids) => {
-                each(&|value| ids.iter().filter(|id| self.conforms(**id, value)).count() == 1)
+                ids.iter().filter(|id| self.conforms(**id, value)).count() == 1
             }
-            Constraint::Closed { allowed } => self.closed_failures(values, allowed),
-            Constraint::Property(_) => Vec::new(),
+            // Checked on all values at once in `check`.
+            Constraint::MinCount(_)
+            | Constraint::MaxCount(_)
+            | Constraint::HasValue(_)
+            | Constraint::UniqueLang
+            | Constraint::Closed { .. }
+            | Constraint::Property(_)
+            | Constraint::Equals(_) => true,
         }
     }
 

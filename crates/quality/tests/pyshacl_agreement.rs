@@ -230,8 +230,8 @@ fn run_driver(
     shapes_paths: &[std::path::PathBuf],
     data_files: &[(std::path::PathBuf, Option<&str>)],
 ) -> BTreeMap<String, Option<Counts>> {
-    let driver =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/shacl_results.py");
+    let driver = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/python/shacl_results.py");
     let mut command = Command::new(common::python());
     command.arg(driver);
     command.args(shapes_paths);

@@ -30,6 +30,10 @@ pub enum Path {
 impl Path {
     /// The value nodes of this path from `focus`, each once, in a stable order.
     pub fn values<'a>(&'a self, graph: &DataGraph<'a>, focus: TermRef<'a>) -> Vec<TermRef<'a>> {
+        if let Path::Predicate(predicate) = self {
+            // The index holds each triple once: a predicate's values are already distinct.
+            return graph.objects(focus, predicate.as_ref()).to_vec();
+        }
         let mut values = Vec::new();
         self.walk(graph, focus, false, &mut values);
         let mut seen = HashSet::with_capacity(values.len());

@@ -89,10 +89,6 @@ impl<'a> Engine<'_, 'a> {
             Some(path) => path.values(self.graph, focus),
             None => vec![focus],
         };
-        let subject = shape
-            .path
-            .as_ref()
-            .map_or_else(|| "the node".to_owned(), |path| path.short());
         let mut conforms = true;
         for constraint in &shape.constraints {
             if let Constraint::Property(property) = constraint {
@@ -112,6 +108,10 @@ impl<'a> Engine<'_, 'a> {
             let Some(findings) = report.as_deref_mut() else {
                 return false;
             };
+            let subject = shape
+                .path
+                .as_ref()
+                .map_or_else(|| "the node".to_owned(), |path| path.short());
             for failure in failures {
                 findings.push(Finding {
                     focus_node: focus.into_owned(),

@@ -43,11 +43,21 @@ pub(crate) struct Failure<'a> {
     pub count: usize,
 }
 
-/// The sentence for one failure of `constraint` on the values of `subject` (the short path, or
-/// "the node").
-pub(crate) fn message(subject: &str, constraint: &Constraint, failure: &Failure<'_>) -> String {
+/// The sentence for one failure of `constraint`; `path` is the short path of a property
+/// shape, `None` for a node shape (whose one value is the focus node).
+pub(crate) fn message(
+    path: Option<&str>,
+    constraint: &Constraint,
+    failure: &Failure<'_>,
+) -> String {
     let value = failure.value.map(short_term).unwrap_or_default();
     let count = failure.count;
+    let subject = path.unwrap_or("the node");
+    // "dct:issued value "2020"" for a property shape, "node <x>" for a node shape.
+    let what = match path {
+        Some(path) => format!("{path} value {value}"),
+        None => format!("node {value}"),
+    };
     match constraint {
         Constraint::MinCount(min) if count == 0 => {
             format!("{subject} is missing (at least {min} required)")
@@ -60,38 +70,38 @@ pub(crate) fn message(subject: &str, constraint: &Constraint, failure: &Failure<
         }
         Constraint::Class(class) => {
             format!(
-                "{subject} value {value} is not a {} (no rdf:type of that class)",
+                "{what} is not a {} (no rdf:type of that class)",
                 short_iri(class.as_str())
             )
         }
         Constraint::Datatype(datatype) => {
             format!(
-                "{subject} value {value} is not a valid {} literal",
+                "{what} is not a valid {} literal",
                 short_iri(datatype.as_str())
             )
         }
         Constraint::NodeKind(kind) => {
-            format!("{subject} value {value} is not {}", node_kind_text(*kind))
+            format!("{what} is not {}", node_kind_text(*kind))
         }
         Constraint::MinLength(min) => {
-            format!("{subject} value {value} is shorter than {min} characters")
+            format!("{what} is shorter than {min} characters")
         }
         Constraint::MaxLength(max) => {
-            format!("{subject} value {value} is longer than {max} characters")
+            format!("{what} is longer than {max} characters")
         }
         Constraint::Pattern { source, .. } => {
-            format!("{subject} value {value} does not match {source:?}")
+            format!("{what} does not match {source:?}")
         }
         Constraint::LanguageIn(languages) => {
             format!(
-                "{subject} value {value} is not in one of the languages {}",
+                "{what} is not in one of the languages {}",
                 languages.join(", ")
             )
         }
         Constraint::UniqueLang => {
             format!("{subject} has more than one value in the language of {value}")
         }
-        Constraint::In(_) => format!("{subject} value {value} is not one of the allowed values"),
+        Constraint::In(_) => format!("{what} is not one of the allowed values"),
         Constraint::HasValue(required) => format!(
             "{subject} does not include {}",
             short_term(required.as_ref())
@@ -100,23 +110,22 @@ pub(crate) fn message(subject: &str, constraint: &Constraint, failure: &Failure<
             "{subject} and {} differ at {value}",
             short_iri(other.as_str())
         ),
-        Constraint::Disjoint(other) => format!(
-            "{subject} value {value} is also a {} value",
-            short_iri(other.as_str())
-        ),
+        Constraint::Disjoint(other) => {
+            format!("{what} is also a {} value", short_iri(other.as_str()))
+        }
         Constraint::Node(_) => {
-            format!("{subject} value {value} does not conform to the required shape")
+            format!("{what} does not conform to the required shape")
         }
         Constraint::And(_) => {
-            format!("{subject} value {value} does not conform to every required shape")
+            format!("{what} does not conform to every required shape")
         }
         Constraint::Or(_) => {
-            format!("{subject} value {value} conforms to none of the alternatives")
+            format!("{what} conforms to none of the alternatives")
         }
         Constraint::Xone(_) => {
-            format!("{subject} value {value} does not conform to exactly one alternative")
+            format!("{what} does not conform to exactly one alternative")
         }
-        Constraint::Not(_) => format!("{subject} value {value} conforms to a shape it must not"),
+        Constraint::Not(_) => format!("{what} conforms to a shape it must not"),
         Constraint::Closed { .. } => format!(
             "{} is not allowed here (closed shape)",
             failure.path.as_deref().unwrap_or("a property")

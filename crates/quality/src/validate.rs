@@ -8,6 +8,7 @@ use oxrdf::{TermRef, Triple};
 use crate::finding::{message, Failure, Finding};
 use crate::graph::DataGraph;
 use crate::literal::has_datatype;
+use crate::path::Path;
 use crate::shapes::{Constraint, NodeKind, Shape, ShapeId, ShapeSet, Target};
 
 /// Validates `triples` (one record's statements, or a whole file) against `shapes`.
@@ -108,22 +109,16 @@ impl<'a> Engine<'_, 'a> {
             let Some(findings) = report.as_deref_mut() else {
                 return false;
             };
-            let subject = shape
-                .path
-                .as_ref()
-                .map_or_else(|| "the node".to_owned(), |path| path.short());
+            let path = shape.path.as_ref().map(Path::short);
             for failure in failures {
                 findings.push(Finding {
                     focus_node: focus.into_owned(),
-                    result_path: failure
-                        .path
-                        .clone()
-                        .or_else(|| shape.path.as_ref().map(|path| path.short())),
+                    result_path: failure.path.clone().or_else(|| path.clone()),
                     source_shape: shape.key.clone(),
                     component: constraint.component(),
                     severity: shape.severity,
                     value: failure.value.map(TermRef::into_owned),
-                    message: message(&subject, constraint, &failure),
+                    message: message(path.as_deref(), constraint, &failure),
                 });
             }
         }
@@ -356,6 +351,29 @@ mod tests {
         assert!(title
             .source_shape
             .ends_with("shapes.ttl#Dataset_Shape>/<http://purl.org/dc/terms/title>"));
+    }
+
+    #[test]
+    fn a_node_shape_result_names_the_node() {
+        let catalogue = named("https://example.org/catalogue");
+        let triples = vec![Triple::new(
+            catalogue.clone(),
+            named("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            named("http://www.w3.org/ns/dcat#Catalog"),
+        )];
+        let findings = validate(ShapeSet::dcat_ap_recommended(), &triples);
+        let or = findings
+            .iter()
+            .find(|finding| finding.component_name() == "Or")
+            .expect("the catalogue has neither dcat:dataset nor dcat:service");
+        assert_eq!(
+            or.message,
+            "node <https://example.org/catalogue> conforms to none of the alternatives"
+        );
+        assert_eq!(
+            (or.result_path.as_deref(), or.severity),
+            (None, Severity::Warning)
+        );
     }
 
     #[test]

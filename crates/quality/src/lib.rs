@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+mod error;
+mod finding;
+mod graph;
+mod literal;
+mod path;
+pub mod score;
+mod shapes;
+mod terms;
+mod validate;
+
+pub use error::QualityError;
+pub use finding::Finding;
+pub use path::Path;
+pub use shapes::{shapes_version, Severity, ShapeSet, EMBEDDED_SHAPES};
+pub use validate::{validate, validate_all};

@@ -3,7 +3,7 @@
 mod error;
 mod finding;
 mod graph;
-mod literal;
+pub mod literal;
 mod path;
 pub mod score;
 mod shapes;

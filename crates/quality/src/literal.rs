@@ -1,5 +1,6 @@
 //! `sh:datatype`: whether a literal has a datatype and a lexical form valid for it, for the XSD
-//! types with a defined lexical space (as pyshacl rejects "ill-typed" literals).
+//! types with a defined lexical space (as pyshacl rejects "ill-typed" literals). The same check
+//! decides which literals ingest makes well-typed (`ldtcat_model::literal`).
 
 use std::str::FromStr;
 
@@ -28,7 +29,7 @@ pub fn has_datatype(literal: LiteralRef<'_>, datatype: NamedNodeRef<'_>) -> bool
 }
 
 /// Whether `value` is in the lexical space of `xsd:{local}`; unknown types accept anything.
-fn is_valid_lexical(local: &str, value: &str) -> bool {
+pub fn is_valid_lexical(local: &str, value: &str) -> bool {
     fn parses<T: FromStr>(value: &str) -> bool {
         value.parse::<T>().is_ok()
     }

@@ -87,6 +87,11 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
             FacetField::Licence => record.licences.iter().map(String::as_str).collect(),
             FacetField::Source => record.sources.iter().map(String::as_str).collect(),
             FacetField::Keyword => record.keywords.iter().map(|k| k.value.as_str()).collect(),
+            FacetField::Finding => record
+                .quality
+                .iter()
+                .flat_map(|quality| quality.findings.iter().map(String::as_str))
+                .collect(),
         };
         add_facets(&mut document, fields.facet(facet_field), &values);
     }
@@ -106,6 +111,9 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
     }
     for term in &record.offers {
         document.add_text(fields.offer, term);
+    }
+    if let Some(quality) = &record.quality {
+        document.add_u64(fields.quality, u64::from(quality.score));
     }
     document
 }

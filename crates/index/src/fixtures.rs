@@ -46,6 +46,7 @@ pub(crate) fn record(id: &str) -> RecordSummary {
         requirements: Vec::new(),
         offers: Vec::new(),
         labels: Vec::new(),
+        quality: None,
     }
 }
 

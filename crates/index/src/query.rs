@@ -55,6 +55,7 @@ pub(crate) fn request_query(
         .temporal
         .as_ref()
         .map(|range| temporal_query(fields, range));
+    let quality = quality_range(fields, request.min_quality, request.max_quality);
     let all_filters = filters
         .chain(dates)
         .chain(after)
@@ -63,7 +64,8 @@ pub(crate) fn request_query(
         .chain(requirements)
         .chain(ids)
         .chain(identifiers)
-        .chain(temporal);
+        .chain(temporal)
+        .chain(quality);
     for filter in all_filters {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
@@ -82,6 +84,18 @@ pub(crate) fn request_query(
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Records whose quality score is within the bounds (inclusive), if there is a bound.
+fn quality_range(fields: &Fields, min: Option<u32>, max: Option<u32>) -> Option<Box<dyn Query>> {
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    let bound =
+        |score: u32| Bound::Included(Term::from_field_u64(fields.quality, u64::from(score)));
+    let lower = min.map_or(Bound::Unbounded, bound);
+    let upper = max.map_or(Bound::Unbounded, bound);
+    Some(Box::new(RangeQuery::new(lower, upper)))
 }
 
 /// The ranges of `modified` and `changed` a request keeps, if it bounds them.

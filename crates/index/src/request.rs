@@ -27,6 +27,10 @@ pub enum FacetField {
     /// A keyword (`dcat:keyword`), exactly as given. Not in [`FacetField::ALL`]: it is
     /// filtered by, and counted only when asked for ([`crate::CatalogIndex::search_with_facets`]).
     Keyword,
+    /// A kind of metadata-quality finding (`mandatory dct:description MinCount`,
+    /// `ldtcat_model::RecordQuality::findings`). Like [`FacetField::Keyword`], counted only
+    /// when asked for.
+    Finding,
 }
 
 impl FacetField {
@@ -40,8 +44,9 @@ impl FacetField {
         FacetField::Source,
     ];
 
-    /// Every field, [`FacetField::ALL`] then [`FacetField::Keyword`].
-    pub const EVERY: [FacetField; 7] = [
+    /// Every field, [`FacetField::ALL`] then [`FacetField::Keyword`] and
+    /// [`FacetField::Finding`].
+    pub const EVERY: [FacetField; 8] = [
         FacetField::Kind,
         FacetField::Theme,
         FacetField::Publisher,
@@ -49,6 +54,7 @@ impl FacetField {
         FacetField::Licence,
         FacetField::Source,
         FacetField::Keyword,
+        FacetField::Finding,
     ];
 
     /// The name used in URLs and in the index schema (`kind`, `theme`, ...).
@@ -61,6 +67,7 @@ impl FacetField {
             FacetField::Licence => "licence",
             FacetField::Source => "source",
             FacetField::Keyword => "keyword",
+            FacetField::Finding => "finding",
         }
     }
 }
@@ -123,6 +130,9 @@ pub enum SortOrder {
     /// Most recently changed in this catalogue first (`RecordSummary::changed`, CKAN's
     /// `metadata_modified`); records without a change time last.
     Changed,
+    /// Best metadata-quality score first (`ldtcat_model::RecordQuality::score`); records
+    /// without a score last; ties by record id.
+    Quality,
 }
 
 /// A search: text, filters, paging and order.
@@ -162,6 +172,10 @@ pub struct SearchRequest {
     pub identifiers: Vec<String>,
     /// Keep only records whose temporal coverage intersects this period.
     pub temporal: Option<TimeRange>,
+    /// Keep only records whose metadata-quality score is at least this.
+    pub min_quality: Option<u32>,
+    /// Keep only records whose metadata-quality score is at most this.
+    pub max_quality: Option<u32>,
     /// The order of the hits.
     pub sort: SortOrder,
     /// How many hits to skip.
@@ -198,8 +212,8 @@ pub enum AfterHit {
 
 impl AfterHit {
     /// The cursor after `hit` in `sort` order; `None` for orders without one
-    /// ([`SortOrder::Relevance`], [`SortOrder::Name`], [`SortOrder::Changed`]; [`SortOrder::Id`]
-    /// uses `after_id`).
+    /// ([`SortOrder::Relevance`], [`SortOrder::Name`], [`SortOrder::Changed`],
+    /// [`SortOrder::Quality`]; [`SortOrder::Id`] uses `after_id`).
     pub fn of(hit: &SearchHit, sort: SortOrder) -> Option<AfterHit> {
         match sort {
             SortOrder::Modified => Some(AfterHit::Modified {
@@ -210,7 +224,11 @@ impl AfterHit {
                 title: hit.title.clone(),
                 id: hit.id.clone(),
             }),
-            SortOrder::Relevance | SortOrder::Id | SortOrder::Name | SortOrder::Changed => None,
+            SortOrder::Relevance
+            | SortOrder::Id
+            | SortOrder::Name
+            | SortOrder::Changed
+            | SortOrder::Quality => None,
         }
     }
 }
@@ -261,6 +279,8 @@ impl Default for SearchRequest {
             ids: Vec::new(),
             identifiers: Vec::new(),
             temporal: None,
+            min_quality: None,
+            max_quality: None,
             sort: SortOrder::default(),
             offset: 0,
             limit: 20,
@@ -296,6 +316,8 @@ pub struct SearchHit {
     pub modified: Option<DateTime<Utc>>,
     /// The relevance score (1 for every hit when there is no query text).
     pub score: f32,
+    /// The metadata-quality score, when the record has one.
+    pub quality: Option<u32>,
     /// The record's requirement terms (`ldtcat_compat::Requirement::term`).
     pub requirements: Vec<String>,
     /// Every title, with its language.

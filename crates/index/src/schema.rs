@@ -14,11 +14,16 @@ use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDE
 use crate::request::FacetField;
 
 /// The version of the schema and analysers, written as the payload of every commit.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
-/// The commit payload that marks an index as built with [`SCHEMA_VERSION`].
+/// The commit payload that marks an index as built with [`SCHEMA_VERSION`] and the
+/// metadata-quality shapes of this build.
 pub(crate) fn commit_payload() -> String {
-    format!("ldtcat-index schema {SCHEMA_VERSION}")
+    // The quality scores and findings depend on the shapes: other shapes, another index.
+    format!(
+        "ldtcat-index schema {SCHEMA_VERSION}; quality shapes {}",
+        ldtcat_model::extract::quality_shapes_version()
+    )
 }
 
 /// Query-time boost of title fields.
@@ -46,6 +51,7 @@ pub(crate) const LABELS: &str = "labels";
 pub(crate) const TITLES: &str = "titles";
 pub(crate) const SNIPPETS: &str = "snippets";
 pub(crate) const OFFER: &str = "offer";
+pub(crate) const QUALITY: &str = "quality";
 
 /// One text field per stemmed language plus one for undetermined languages.
 #[derive(Debug, Clone)]
@@ -108,7 +114,7 @@ pub(crate) struct Fields {
     pub(crate) title_sort: Field,
     pub(crate) name_sort: Field,
     /// Facet fields in [`FacetField::EVERY`] order.
-    facets: [Field; 7],
+    facets: [Field; 8],
     pub(crate) has_bbox: Field,
     pub(crate) west: Field,
     pub(crate) south: Field,
@@ -125,6 +131,8 @@ pub(crate) struct Fields {
     pub(crate) labels: Field,
     pub(crate) titles_stored: Field,
     pub(crate) snippets: Field,
+    /// The metadata-quality score (absent when the record has none).
+    pub(crate) quality: Field,
 }
 
 impl Fields {
@@ -186,6 +194,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
     let labels = builder.add_text_field(LABELS, STORED);
     let titles_stored = builder.add_text_field(TITLES, STORED);
     let snippets = builder.add_text_field(SNIPPETS, STORED);
+    let quality = builder.add_u64_field(QUALITY, INDEXED | FAST | STORED);
     let fields = Fields {
         id,
         iri,
@@ -214,6 +223,7 @@ pub(crate) fn build_schema() -> (Schema, Fields) {
         labels,
         titles_stored,
         snippets,
+        quality,
     };
     (builder.build(), fields)
 }

@@ -23,7 +23,7 @@ use crate::request::{
     FacetCount, FacetField, SearchHit, SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
 };
 use crate::schema::{
-    CHANGED, DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, NAME_SORT, TITLE_SORT,
+    CHANGED, DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, NAME_SORT, QUALITY, TITLE_SORT,
 };
 use crate::text_query::has_text;
 
@@ -174,6 +174,21 @@ impl CatalogIndex {
                 facet_fields,
                 |(_, score, _)| *score,
             ),
+            SortOrder::Quality => self.collect_by(
+                searcher,
+                query,
+                (
+                    (
+                        SortByStaticFastValue::<u64>::for_field(QUALITY),
+                        Order::Desc,
+                    ),
+                    id_asc(),
+                    SortBySimilarityScore,
+                ),
+                range,
+                facet_fields,
+                |(_, _, score)| *score,
+            ),
             SortOrder::Name => self.collect_by(
                 searcher,
                 query,
@@ -275,6 +290,10 @@ impl CatalogIndex {
             description: text(fields.display_description, DISPLAY_DESCRIPTION)?,
             modified,
             score,
+            quality: document
+                .get_first(fields.quality)
+                .and_then(|value| value.as_u64())
+                .and_then(|score| u32::try_from(score).ok()),
             requirements: document
                 .get_all(fields.requirement)
                 .filter_map(|value| value.as_str().map(str::to_owned))

@@ -9,7 +9,8 @@ use ldtcat_vocab::{ns, Kind};
 use oxrdf::{NamedOrBlankNode, Term, Triple};
 
 use crate::summary::{
-    pick_display, BoundingBox, LangString, NodeLabel, RecordSummary, TemporalCoverage,
+    pick_display, BoundingBox, LangString, NodeLabel, RecordQuality, RecordSummary,
+    TemporalCoverage,
 };
 
 /// What is known of a record besides its statements.
@@ -181,6 +182,28 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             .map(|o| o.term())
             .collect(),
         labels: node_labels(triples),
+        quality: Some(record_quality(triples, root, facts.kind)),
+    }
+}
+
+/// The version of the shapes [`record_quality`] validates with: an index built with other
+/// shapes is rebuilt (`ldtcat_index` writes it into every commit).
+pub fn quality_shapes_version() -> &'static str {
+    ldtcat_quality::shapes_version()
+}
+
+/// The quality the index keeps of a record (see [`RecordQuality`]).
+pub fn record_quality(triples: &[Triple], root: &str, kind: Kind) -> RecordQuality {
+    let assessment = ldtcat_quality::assess(triples, root, kind == Kind::Model);
+    let mandatory_violations = assessment.count(
+        ldtcat_quality::ShapeGroup::Mandatory,
+        ldtcat_quality::Severity::Violation,
+    );
+    RecordQuality {
+        score: assessment.score.total,
+        max_measured: assessment.score.max_measured,
+        mandatory_violations: u32::try_from(mandatory_violations).unwrap_or(u32::MAX),
+        findings: assessment.finding_keys(),
     }
 }
 
@@ -460,7 +483,10 @@ mod tests {
         }
         assert_eq!(format_facet_value("application/ld+json"), "JSON_LD");
         assert_eq!(format_facet_value("JSON_LD"), "JSON_LD");
-        assert_eq!(format_facet_value("application/x-unknown"), "application/x-unknown");
+        assert_eq!(
+            format_facet_value("application/x-unknown"),
+            "application/x-unknown"
+        );
         assert_eq!(format_facet_value("CityGML 3.0"), "CityGML 3.0");
     }
 }

@@ -22,4 +22,6 @@ pub use language::Languages;
 pub use parse::{ParseReport, RdfDocument};
 pub use record::{record_id, Record, RecordBuilder};
 pub use split::{split_records, RawRecord, SplitReport};
-pub use summary::{BoundingBox, LangString, NodeLabel, RecordSummary, TemporalCoverage};
+pub use summary::{
+    BoundingBox, LangString, NodeLabel, RecordQuality, RecordSummary, TemporalCoverage,
+};

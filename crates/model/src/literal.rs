@@ -47,7 +47,10 @@ fn check(datatype: NamedNodeRef<'_>, lexical: &str) -> Option<(bool, Family)> {
 }
 
 /// The first of `candidates` (XSD local names, most precise first) `lexical` is valid for.
-fn first_valid(lexical: &str, candidates: &[(&str, NamedNodeRef<'static>)]) -> Option<NamedNodeRef<'static>> {
+fn first_valid(
+    lexical: &str,
+    candidates: &[(&str, NamedNodeRef<'static>)],
+) -> Option<NamedNodeRef<'static>> {
     candidates
         .iter()
         .find(|(local, _)| is_valid_lexical(local, lexical))
@@ -104,9 +107,7 @@ pub fn well_typed(literal: &Literal) -> Option<Literal> {
                 let joined = format!("{date}T{}", time.trim_start());
                 is_valid_lexical("dateTime", &joined).then_some((joined, xsd::DATE_TIME))
             }),
-        Family::Numeric => {
-            numeric_datatype(trimmed).map(|datatype| (trimmed.to_owned(), datatype))
-        }
+        Family::Numeric => numeric_datatype(trimmed).map(|datatype| (trimmed.to_owned(), datatype)),
         Family::Other => None,
     };
     Some(match replacement {
@@ -183,7 +184,9 @@ mod tests {
         let custom = NamedNodeRef::new_unchecked("https://example.org/myType");
         assert_eq!(served("whatever", custom), None);
         assert_eq!(
-            well_typed(&Literal::new_language_tagged_literal_unchecked("2014", "en")),
+            well_typed(&Literal::new_language_tagged_literal_unchecked(
+                "2014", "en"
+            )),
             None
         );
     }
@@ -191,7 +194,10 @@ mod tests {
     #[test]
     fn dates_get_the_datatype_their_value_has() {
         assert_eq!(served("2014", xsd::DATE), typed("2014", xsd::G_YEAR));
-        assert_eq!(served("2014-05", xsd::DATE), typed("2014-05", xsd::G_YEAR_MONTH));
+        assert_eq!(
+            served("2014-05", xsd::DATE),
+            typed("2014-05", xsd::G_YEAR_MONTH)
+        );
         assert_eq!(
             served("2019-03-05T10:00:00", xsd::DATE),
             typed("2019-03-05T10:00:00", xsd::DATE_TIME)
@@ -200,7 +206,10 @@ mod tests {
             served("2020-01-01", xsd::DATE_TIME),
             typed("2020-01-01", xsd::DATE)
         );
-        assert_eq!(served("2014-01-01", xsd::G_YEAR), typed("2014-01-01", xsd::DATE));
+        assert_eq!(
+            served("2014-01-01", xsd::G_YEAR),
+            typed("2014-01-01", xsd::DATE)
+        );
         assert_eq!(
             served("2019-03-05 10:00:00", xsd::DATE_TIME),
             typed("2019-03-05T10:00:00", xsd::DATE_TIME)
@@ -209,7 +218,10 @@ mod tests {
 
     #[test]
     fn white_space_is_trimmed_when_that_is_enough() {
-        assert_eq!(served(" 2015-01-01\n", xsd::DATE), typed("2015-01-01", xsd::DATE));
+        assert_eq!(
+            served(" 2015-01-01\n", xsd::DATE),
+            typed("2015-01-01", xsd::DATE)
+        );
         assert_eq!(served(" 42 ", xsd::INTEGER), typed("42", xsd::INTEGER));
     }
 
@@ -217,7 +229,10 @@ mod tests {
     fn numbers_get_the_datatype_their_value_has() {
         assert_eq!(served("12.5", xsd::INTEGER), typed("12.5", xsd::DECIMAL));
         assert_eq!(served("1e3", xsd::DECIMAL), typed("1e3", xsd::DOUBLE));
-        assert_eq!(served("-3", xsd::NON_NEGATIVE_INTEGER), typed("-3", xsd::INTEGER));
+        assert_eq!(
+            served("-3", xsd::NON_NEGATIVE_INTEGER),
+            typed("-3", xsd::INTEGER)
+        );
     }
 
     #[test]

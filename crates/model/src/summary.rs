@@ -83,6 +83,22 @@ pub struct RecordSummary {
     /// describes (a theme's `skos:prefLabel`, a publisher's `foaf:name`), so that any page
     /// can name those IRIs without reading the record.
     pub labels: Vec<NodeLabel>,
+    /// The record's metadata quality; `None` where a summary is built without it (tests).
+    pub quality: Option<RecordQuality>,
+}
+
+/// A record's metadata quality as the index keeps it, from `ldtcat_quality::assess` on the
+/// record's statements (the pages recompute the findings themselves from the same statements).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordQuality {
+    /// Points of the MQA-style score.
+    pub score: u32,
+    /// The most points the measured indicators can give (the network checks are not measured).
+    pub max_measured: u32,
+    /// Results of severity `sh:Violation` of the DCAT-AP mandatory shapes.
+    pub mandatory_violations: u32,
+    /// The distinct kinds of finding (`mandatory dct:description MinCount`).
+    pub findings: Vec<String>,
 }
 
 /// A label a record gives to an IRI.

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod assess;
 mod error;
 mod finding;
 mod graph;
@@ -10,6 +11,7 @@ mod shapes;
 mod terms;
 mod validate;
 
+pub use assess::{assess, Assessment, GroupedFinding, ShapeGroup};
 pub use error::QualityError;
 pub use finding::Finding;
 pub use path::Path;

@@ -43,6 +43,8 @@ struct ResultJson {
     /// With `compatible_with`: the verdict against that profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility: Option<Verdict>,
+    /// The metadata-quality score (`/api/quality?record=` has the details), or `null`.
+    quality: Option<u32>,
 }
 
 /// Facet counts by field; every field is present (empty when nothing matches).
@@ -112,7 +114,7 @@ fn search_response(
             FacetField::Format => &mut facets.format,
             FacetField::Licence => &mut facets.licence,
             FacetField::Source => &mut facets.source,
-            FacetField::Keyword => continue, // not counted by this route
+            FacetField::Keyword | FacetField::Finding => continue, // not counted here
         };
         *slot = counts
             .iter()
@@ -150,6 +152,7 @@ fn facet_count_json(
 fn result_json(state: &AppState, hit: &SearchHit, context: Option<&ProfileContext>) -> ResultJson {
     ResultJson {
         compatibility: context.and_then(|c| c.assess_terms(&hit.requirements).verdict),
+        quality: hit.quality,
         id: hit.id.clone(),
         iri: hit.iri.clone(),
         kind: hit.kind.as_str(),

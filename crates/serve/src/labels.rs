@@ -182,7 +182,7 @@ pub fn facet_value_label(
             Ok(kind) => plain(locale.messages.get(&format!("kind.{}", kind.as_str()))),
             Err(_) => plain(value),
         },
-        FacetField::Source | FacetField::Keyword => plain(value),
+        FacetField::Source | FacetField::Keyword | FacetField::Finding => plain(value),
         FacetField::Theme | FacetField::Licence | FacetField::Publisher | FacetField::Format
             if is_web_iri(value) =>
         {

@@ -16,6 +16,7 @@ mod limits;
 mod map;
 mod negotiate;
 mod pages;
+mod quality;
 mod query;
 mod query_time;
 mod records;
@@ -53,6 +54,7 @@ use axum::Router;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search))
+        .route("/quality", get(quality::quality))
         .route("/sources", get(api_sources::sources))
         .route(
             "/compatibility",

@@ -43,6 +43,10 @@ pub struct SearchParams {
     pub ids: Vec<String>,
     /// `external_ids`: `dct:identifier` values or resource IRIs, comma-separated or repeated.
     pub external_ids: Vec<String>,
+    /// `min_quality`: records whose metadata-quality score is at least this.
+    pub min_quality: Option<u32>,
+    /// `max_quality`: records whose metadata-quality score is at most this.
+    pub max_quality: Option<u32>,
     /// `sort`.
     pub sort: SortOrder,
     /// `page`, from 1.
@@ -71,6 +75,8 @@ impl Default for SearchParams {
             datetime: None,
             ids: Vec::new(),
             external_ids: Vec::new(),
+            min_quality: None,
+            max_quality: None,
             sort: SortOrder::Relevance,
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
@@ -90,6 +96,7 @@ pub fn sort_name(sort: SortOrder) -> &'static str {
         SortOrder::Id => "id",
         SortOrder::Name => "name",
         SortOrder::Changed => "changed",
+        SortOrder::Quality => "quality",
     }
 }
 
@@ -120,6 +127,8 @@ impl SearchParams {
             "datetime" => self.datetime = Some(parse_datetime_interval(name, &value)?),
             "ids" => push_list(&mut self.ids, &value),
             "external_ids" => push_list(&mut self.external_ids, &value),
+            "min_quality" => self.min_quality = Some(parse_score(name, &value)?),
+            "max_quality" => self.max_quality = Some(parse_score(name, &value)?),
             "compatible_with" => self.compatible_with = Some(value.trim().to_owned()),
             "lang" => self.lang = Some(value.trim().to_owned()),
             "verdicts" => {
@@ -168,6 +177,8 @@ impl SearchParams {
             ids: self.ids.clone(),
             identifiers: self.external_ids.clone(),
             temporal: self.datetime,
+            min_quality: self.min_quality,
+            max_quality: self.max_quality,
             sort: self.sort,
             offset,
             limit: self.page_size,
@@ -263,6 +274,14 @@ impl SearchParams {
         if !self.external_ids.is_empty() {
             serializer.append_pair("external_ids", &self.external_ids.join(","));
         }
+        for (name, score) in [
+            ("min_quality", self.min_quality),
+            ("max_quality", self.max_quality),
+        ] {
+            if let Some(score) = score {
+                serializer.append_pair(name, &score.to_string());
+            }
+        }
         if let Some(profile) = &self.compatible_with {
             serializer.append_pair("compatible_with", profile);
         }
@@ -309,11 +328,29 @@ fn parse_sort(value: &str) -> Result<SortOrder, ServeError> {
         "id" => Ok(SortOrder::Id),
         "name" => Ok(SortOrder::Name),
         "changed" => Ok(SortOrder::Changed),
+        "quality" => Ok(SortOrder::Quality),
         other => Err(ServeError::bad_parameter(
             "sort",
-            format!("expected relevance, modified, title, id, name or changed, got `{other}`"),
+            format!(
+                "expected relevance, modified, title, id, name, changed or quality, got `{other}`"
+            ),
         )),
     }
+}
+
+/// A metadata-quality score: 0 to 405 (the MQA's maximum).
+fn parse_score(name: &str, value: &str) -> Result<u32, ServeError> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|score| *score <= 405)
+        .ok_or_else(|| {
+            ServeError::bad_parameter(
+                name,
+                format!("expected a score from 0 to 405, got `{value}`"),
+            )
+        })
 }
 
 /// An RFC 3339 time (`2024-05-01T12:00:00Z`) or a date (`2024-05-01`, midnight UTC).
@@ -516,6 +553,8 @@ mod tests {
                     "source",
                     "compatible_with",
                     "verdicts",
+                    "min_quality",
+                    "max_quality",
                     "after",
                     "",
                     "%",

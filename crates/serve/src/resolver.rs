@@ -304,6 +304,7 @@ mod tests {
             requirements: Vec::new(),
             offers: Vec::new(),
             labels,
+            quality: None,
         }
     }
 

@@ -9,7 +9,7 @@ use ldtcat_index::SortOrder;
 use ldtcat_vocab::ns;
 use oxrdf::{Literal, NamedNode, Term, Triple};
 
-use super::document::{rdf_response, record_document, RdfSyntax};
+use super::document::{rdf_response, record_document, RdfSyntax, WithQuality};
 use crate::error::{ApiError, ServeError};
 use crate::query::SearchParams;
 use crate::state::{blocking, AppState, SiteSettings};
@@ -77,7 +77,7 @@ pub(crate) async fn catalog(
     let records = blocking(move || -> Result<Vec<PageRecord>, ServeError> {
         let mut records = Vec::with_capacity(hits.len());
         for (id, iri) in hits {
-            if let Some(mut triples) = record_document(&store, &id)? {
+            if let Some(mut triples) = record_document(&store, &id, WithQuality::No)? {
                 add_local_origin(&mut triples, &id, &catalogue_iri);
                 records.push(PageRecord { id, iri, triples });
             }

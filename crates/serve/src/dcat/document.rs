@@ -179,11 +179,19 @@ pub(crate) fn rdf_response(
     Ok(response)
 }
 
-/// A record's published statements: its graph as harvested, then its CatalogRecord.
-/// `None` for unknown ids and tombstones.
+/// Whether a record document carries the record's metadata quality (DQV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WithQuality {
+    Yes,
+    No,
+}
+
+/// A record's published statements: its graph as harvested, then its CatalogRecord, then
+/// (when asked) its quality. `None` for unknown ids and tombstones.
 pub(crate) fn record_document(
     store: &CatalogStore,
     id: &str,
+    with_quality: WithQuality,
 ) -> Result<Option<Vec<Triple>>, ServeError> {
     let Some(record) = store.record(id)? else {
         return Ok(None);
@@ -191,8 +199,17 @@ pub(crate) fn record_document(
     if record.deleted_at.is_some() {
         return Ok(None);
     }
+    // The record's own document says its metadata quality, as W3C DQV measurements and
+    // annotations; catalogue pages leave it out (harvesters assess what they harvest).
+    let quality = match with_quality {
+        WithQuality::Yes => {
+            crate::quality::dqv_triples(&record.iri, &crate::quality::assess_record(&record))
+        }
+        WithQuality::No => Vec::new(),
+    };
     let mut triples = record.triples;
     triples.extend(store.catalog_record_triples(id)?);
+    triples.extend(quality);
     Ok(Some(triples))
 }
 

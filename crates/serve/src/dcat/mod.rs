@@ -22,5 +22,5 @@ mod document;
 mod feed;
 
 pub(crate) use catalog::catalog;
-pub(crate) use document::{alternate_links, rdf_response, record_document, RdfSyntax};
+pub(crate) use document::{alternate_links, rdf_response, record_document, RdfSyntax, WithQuality};
 pub(crate) use feed::feed;

@@ -17,7 +17,7 @@ use ldtcat_vocab::Kind;
 use super::schema_org::schema_org_json_ld;
 use crate::compat::view::{assessment_view, profile_options, AssessmentView, ProfileOption};
 use crate::compat::ProfileContext;
-use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax};
+use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax, WithQuality};
 use crate::error::{ApiError, ServeError};
 use crate::html::{render_page, respond, respond_in, Layout};
 use crate::i18n::Locale;
@@ -93,6 +93,52 @@ struct RecordPage {
     assessment: Option<AssessmentView>,
     /// For an LDT profile: its compatible components.
     compatible_href: Option<String>,
+    /// The record's metadata quality.
+    quality: QualityView,
+}
+
+/// A record's metadata quality, as shown.
+struct QualityView {
+    score: u32,
+    max_measured: u32,
+    rating: &'static str,
+    /// `(dimension, points, measured maximum)`.
+    dimensions: Vec<(&'static str, u32, u32)>,
+    findings: Vec<FindingView>,
+    /// `/api/quality?record=…`.
+    api_href: String,
+}
+
+/// One finding, in plain words.
+struct FindingView {
+    group: &'static str,
+    severity: &'static str,
+    message: String,
+}
+
+fn quality_view(record: &StoredRecord) -> QualityView {
+    let assessment = crate::quality::assess_record(record);
+    let score = &assessment.score;
+    QualityView {
+        score: score.total,
+        max_measured: score.max_measured,
+        rating: crate::quality::scaled_rating(score.total, score.max_measured),
+        dimensions: score
+            .dimensions
+            .iter()
+            .map(|d| (d.dimension.name(), d.points, d.max_measured))
+            .collect(),
+        findings: assessment
+            .findings
+            .iter()
+            .map(|grouped| FindingView {
+                group: grouped.group.as_str(),
+                severity: crate::quality::severity_name(grouped.finding.severity),
+                message: grouped.finding.message.clone(),
+            })
+            .collect(),
+        api_href: format!("/api/quality?record={}", record.id),
+    }
 }
 
 /// `GET /resources/{id}[.ttl|.jsonld|.rdf|.nt]`: HTML for browsers, RDF for machines (by
@@ -161,7 +207,7 @@ async fn record_rdf(
     let store = state.store.clone();
     let lookup_id = id.clone();
     let (document, deleted_at) = blocking(move || {
-        let document = record_document(&store, &lookup_id)?;
+        let document = record_document(&store, &lookup_id, WithQuality::Yes)?;
         let deleted_at = match document {
             Some(_) => None,
             None => store.tombstone(&lookup_id)?.and_then(|t| t.deleted_at),
@@ -337,6 +383,7 @@ fn record_view(state: &AppState, record: StoredRecord, locale: &Locale) -> Recor
         assessment: None,
         compatible_href: (record.kind == Kind::Ldt)
             .then(|| locale.link(&format!("/search?compatible_with={}", record.id))),
+        quality: quality_view(&record),
         id: record.id,
     }
 }

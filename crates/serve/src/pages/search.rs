@@ -323,6 +323,7 @@ fn sort_options(selected: SortOrder, locale: &Locale) -> Vec<SortOption> {
         (SortOrder::Relevance, "search.sort_relevance"),
         (SortOrder::Modified, "search.sort_modified"),
         (SortOrder::Title, "search.sort_title"),
+        (SortOrder::Quality, "search.sort_quality"),
     ]
     .into_iter()
     .map(|(sort, key)| SortOption {

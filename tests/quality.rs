@@ -1,4 +1,9 @@
-//! Values as ldtcat serves them to machines, whatever the source wrote:
+//! Metadata quality, and values as ldtcat serves them to machines whatever the source wrote:
+//!
+//! - every record is scored and validated (`ldtcat_quality`): `/api/quality` per record,
+//!   per source and for the catalogue, the score in search hits, `sort=quality` and
+//!   `min_quality`, the W3C DQV statements in the record's RDF and the record page's section
+//!   agree with one another, on the demo federation and the real Antwerp export;
 //!
 //! - ill-typed literals (`schema:startDate "2014"^^xsd:date`, the value on which CKAN's DCAT
 //!   harvester failed when it read ldtcat's `/catalog`) are served well-typed on the record
@@ -40,20 +45,33 @@ async fn get(app: &axum::Router, path: &str, accept: &str) -> String {
         .expect("request");
     let response = app.clone().oneshot(request).await.expect("responds");
     assert_eq!(response.status(), 200, "{path}");
-    let body = response.into_body().collect().await.expect("body").to_bytes();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     String::from_utf8(body.to_vec()).expect("UTF-8")
 }
 
-/// Every literal of a Turtle document, with its predicate.
+/// Every literal of a Turtle document about the described resources (not about the
+/// CatalogRecord), with its predicate.
 fn literals(turtle: &str) -> Vec<(String, oxigraph::model::Literal)> {
-    RdfParser::from_format(RdfFormat::Turtle)
+    let quads: Vec<oxigraph::model::Quad> = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
-        .filter_map(|quad| {
-            let quad = quad.expect("served Turtle parses");
-            match quad.object {
-                Term::Literal(literal) => Some((quad.predicate.as_str().to_owned(), literal)),
-                _ => None,
-            }
+        .map(|quad| quad.expect("served Turtle parses"))
+        .collect();
+    let catalog_records: Vec<&oxigraph::model::NamedOrBlankNode> = quads
+        .iter()
+        .filter(|q| q.object.to_string() == "<http://www.w3.org/ns/dcat#CatalogRecord>")
+        .map(|q| &q.subject)
+        .collect();
+    quads
+        .iter()
+        .filter(|quad| !catalog_records.contains(&&quad.subject))
+        .filter_map(|quad| match &quad.object {
+            Term::Literal(literal) => Some((quad.predicate.as_str().to_owned(), literal.clone())),
+            _ => None,
         })
         .collect()
 }
@@ -117,9 +135,17 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
             format!("\"2019-03-05T10:00:00\"^^<{xsd}dateTime>"),
         ]
     );
-    // Well-typed values are served as given.
-    assert!(value_of("http://www.w3.org/ns/dcat#byteSize")
-        .contains(&format!("\"20480\"^^<{xsd}nonNegativeInteger>")));
+    // Well-typed values are served as they are stored (the store keeps a
+    // `nonNegativeInteger` as an integer), the ill-typed size as a string.
+    let mut byte_sizes = value_of("http://www.w3.org/ns/dcat#byteSize");
+    byte_sizes.sort();
+    assert_eq!(
+        byte_sizes,
+        [
+            "\"1.2 MB\"".to_owned(),
+            format!("\"20480\"^^<{xsd}integer>")
+        ]
+    );
 
     // The originals, in the provenance, through SPARQL as anyone reads them.
     let query = format!("SELECT ?s WHERE {{ GRAPH ?g {{ ?p <{CORRECTED}> ?s }} }}");
@@ -138,9 +164,9 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         .collect();
     assert_eq!(originals.len(), 8, "{originals:#?}");
     assert!(
-        originals
-            .iter()
-            .any(|s| s.ends_with(&format!("<http://schema.org/startDate> \"2014\"^^<{xsd}date>"))),
+        originals.iter().any(|s| s.ends_with(&format!(
+            "<http://schema.org/startDate> \"2014\"^^<{xsd}date>"
+        ))),
         "{originals:#?}"
     );
     assert!(
@@ -161,7 +187,10 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
     let answer: serde_json::Value =
         serde_json::from_str(&get(&app, &path, "application/sparql-results+json").await)
             .expect("JSON results");
-    assert_eq!(answer["boolean"], false, "a four-character xsd:date is stored");
+    assert_eq!(
+        answer["boolean"], false,
+        "a four-character xsd:date is stored"
+    );
 
     // The record page says what was corrected, for people.
     let mut pages_with_corrections = 0;
@@ -216,8 +245,16 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         served_report["literals"].as_u64().unwrap_or(0) > 20,
         "{served_report}"
     );
-    assert_eq!(served_report["ill_typed"], serde_json::json!([]), "{served_report}");
-    assert_eq!(served_report["warnings"], serde_json::json!([]), "{served_report}");
+    assert_eq!(
+        served_report["ill_typed"],
+        serde_json::json!([]),
+        "{served_report}"
+    );
+    assert_eq!(
+        served_report["warnings"],
+        serde_json::json!([]),
+        "{served_report}"
+    );
     server.abort();
 }
 
@@ -228,7 +265,11 @@ async fn one_format_is_one_facet_value() {
     let demo = common::repo_root().join("harvest-config/demo-data");
     for entry in std::fs::read_dir(&demo).expect("demo data") {
         let path = entry.expect("entry").path();
-        let source = path.file_stem().and_then(|s| s.to_str()).expect("name").to_owned();
+        let source = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_owned();
         common::import(&catalog, &[path], &source);
     }
     common::import(&catalog, &[fixture()], "federal");
@@ -253,7 +294,10 @@ async fn one_format_is_one_facet_value() {
     for written_otherwise in ["text/csv", "application/ld+json", "csv"] {
         assert!(!values.contains(&written_otherwise), "{formats:?}");
     }
-    let csv = formats.iter().find(|(value, _, _)| value == "CSV").expect("CSV");
+    let csv = formats
+        .iter()
+        .find(|(value, _, _)| value == "CSV")
+        .expect("CSV");
     assert_eq!(csv.1, "CSV");
     let json_ld = formats
         .iter()
@@ -275,4 +319,200 @@ async fn one_format_is_one_facet_value() {
             serde_json::from_str(&get(&app, &path, "application/json").await).expect("JSON");
         assert_eq!(filtered["total"], csv.2, "format={spelling}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_record_is_scored_and_the_interfaces_agree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Catalog::open(dir.path()).expect("opens");
+    let demo = common::repo_root().join("harvest-config/demo-data");
+    for entry in std::fs::read_dir(&demo).expect("demo data") {
+        let path = entry.expect("entry").path();
+        let source = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_owned();
+        common::import(&catalog, &[path], &source);
+    }
+    let antwerp = common::shared_data().join("catalogues/antwerpen-datatank-2015.ttl");
+    common::import(&catalog, &[antwerp], "antwerpen");
+    let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
+    let json = |text: String| -> serde_json::Value { serde_json::from_str(&text).expect("JSON") };
+
+    // Every hit has a score; sort=quality orders by it, best first (the demo's records, then
+    // the 2015 Antwerp export's, which all score alike).
+    let listing = json(
+        get(
+            &app,
+            "/api/search?sort=quality&page_size=100",
+            "application/json",
+        )
+        .await,
+    );
+    let total = listing["total"].as_u64().expect("total");
+    assert!(total > 300, "{total}");
+    let scores: Vec<u64> = listing["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|hit| hit["quality"].as_u64().expect("every hit is scored"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
+    assert!(
+        scores.first() > scores.last(),
+        "the scores differ: {scores:?}"
+    );
+
+    // min_quality keeps exactly the records at or above it.
+    let threshold = scores[scores.len() - 1] + 1;
+    let at_least = json(
+        get(
+            &app,
+            &format!("/api/search?min_quality={threshold}&page_size=100"),
+            "application/json",
+        )
+        .await,
+    );
+    for hit in at_least["results"].as_array().expect("results") {
+        assert!(hit["quality"].as_u64().expect("scored") >= threshold);
+    }
+    let reported = at_least["total"].as_u64().expect("total");
+    assert_eq!(
+        reported,
+        scores.iter().filter(|s| **s >= threshold).count() as u64
+    );
+    assert!(reported < total);
+    let refused = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/api/search?min_quality=999")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("responds");
+    assert_eq!(refused.status(), 400);
+
+    // One record: the API, the hit, the DQV statements and the page say the same score.
+    let best = &listing["results"][0];
+    let id = best["id"].as_str().expect("id");
+    let record = json(
+        get(
+            &app,
+            &format!("/api/quality?record={id}"),
+            "application/json",
+        )
+        .await,
+    );
+    assert_eq!(record["score"], best["quality"], "{record}");
+    assert_eq!(record["max"], 405);
+    assert_eq!(record["dimensions"].as_array().map(Vec::len), Some(5));
+    let indicators = record["indicators"].as_array().expect("indicators");
+    let points: u64 = indicators
+        .iter()
+        .map(|i| i["points"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(record["score"].as_u64(), Some(points));
+    assert!(
+        indicators.iter().any(|i| i["measured"] == false),
+        "network indicators"
+    );
+    let turtle = get(&app, &format!("/resources/{id}"), "text/turtle").await;
+    let graph: Vec<oxigraph::model::Triple> = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .map(|quad| quad.expect("parses").into())
+        .collect();
+    let dqv = |local: &str| format!("http://www.w3.org/ns/dqv#{local}");
+    let score_measurement = graph
+        .iter()
+        .find(|t| {
+            t.predicate.as_str() == dqv("isMeasurementOf")
+                && t.object.to_string() == "<https://w3id.org/ldtcat/quality#score>"
+        })
+        .map(|t| t.subject.clone())
+        .expect("a DQV measurement of the score");
+    let value = graph
+        .iter()
+        .find(|t| t.subject == score_measurement && t.predicate.as_str() == dqv("value"))
+        .map(|t| t.object.to_string())
+        .expect("its value");
+    assert_eq!(
+        value,
+        format!(
+            "\"{}\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+            record["score"]
+        )
+    );
+    let page = get(&app, &format!("/resources/{id}"), "text/html").await;
+    assert!(page.contains("Metadata quality"));
+    assert!(
+        page.contains(&format!("<strong>{}</strong> / 325", record["score"])),
+        "score on the page"
+    );
+
+    // A record that misses a mandatory property: its finding in plain words, on the API and
+    // the page.
+    let antwerp_listing = json(
+        get(
+            &app,
+            "/api/search?sort=quality&page_size=1&source=antwerpen",
+            "application/json",
+        )
+        .await,
+    );
+    let antwerp_total = antwerp_listing["total"].as_u64().expect("total");
+    let worst_id = antwerp_listing["results"][0]["id"].as_str().expect("id");
+    let findings = json(
+        get(
+            &app,
+            &format!("/api/quality?record={worst_id}"),
+            "application/json",
+        )
+        .await,
+    );
+    let mandatory: Vec<&str> = findings["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["group"] == "mandatory")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(!mandatory.is_empty(), "{findings}");
+    let worst_page = get(&app, &format!("/resources/{worst_id}"), "text/html").await;
+    let escaped = mandatory[0].replace('<', "&lt;").replace('>', "&gt;");
+    assert!(
+        worst_page.contains(&escaped) || worst_page.contains(mandatory[0]),
+        "{}",
+        mandatory[0]
+    );
+
+    // A source's report: every record counted once in the ratings and in the distribution,
+    // and its most frequent findings.
+    let report = json(get(&app, "/api/quality?source=antwerpen", "application/json").await);
+    let total = antwerp_total;
+    assert_eq!(report["records"].as_u64(), Some(total));
+    assert_eq!(report["scored"].as_u64(), Some(total));
+    let rated: u64 = report["ratings"]
+        .as_array()
+        .expect("ratings")
+        .iter()
+        .map(|pair| pair[1].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(rated, total, "{report}");
+    let distributed: u64 = report["distribution"]
+        .as_array()
+        .expect("distribution")
+        .iter()
+        .map(|bucket| bucket["count"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(distributed, total, "{report}");
+    let frequent = report["findings"].as_array().expect("findings");
+    assert!(!frequent.is_empty());
+    assert!(frequent[0]["records"].as_u64().unwrap_or(0) > 0);
+    let whole = json(get(&app, "/api/quality", "application/json").await);
+    assert!(whole["records"].as_u64() > Some(total));
 }

@@ -1,0 +1,188 @@
+//! One record's whole assessment, as ingest, the pages and the API use it: every shape set
+//! that applies (the DCAT-AP 3.0.0 mandatory, recommended, range, vocabulary and deprecation
+//! shapes; the MLDCAT-AP 3.1.0 shapes for models), each reported apart, and the score.
+//!
+//! A pure function of the record's statements and the embedded shapes
+//! ([`crate::shapes_version`]): what is computed at ingest (the score and finding keys the
+//! index keeps) is what a page recomputes from the stored statements.
+
+use oxrdf::{NamedNode, Term, Triple};
+
+use crate::score::{score, Score};
+use crate::{validate_all, Finding, Severity, ShapeSet};
+
+/// Which shapes a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ShapeGroup {
+    /// DCAT-AP 3.0.0 `shapes.ttl`: mandatory properties and cardinalities.
+    Mandatory,
+    /// DCAT-AP 3.0.0 `shapes_recommended.ttl`: recommended properties.
+    Recommended,
+    /// DCAT-AP 3.0.0 `range.ttl`: the classes of linked nodes (most real data fails these,
+    /// as linked nodes seldom carry a type).
+    Range,
+    /// DCAT-AP 3.0.0 `mdr-vocabularies.shape.ttl`: values from the EU controlled vocabularies.
+    Vocabularies,
+    /// DCAT-AP 3.0.0 `deprecateduris.ttl`: deprecated terms.
+    Deprecated,
+    /// MLDCAT-AP 3.1.0, for machine-learning models.
+    MlDcatAp,
+}
+
+impl ShapeGroup {
+    /// Every group, in report order.
+    pub const ALL: [ShapeGroup; 6] = [
+        ShapeGroup::Mandatory,
+        ShapeGroup::Recommended,
+        ShapeGroup::Range,
+        ShapeGroup::Vocabularies,
+        ShapeGroup::Deprecated,
+        ShapeGroup::MlDcatAp,
+    ];
+
+    /// The name in keys, URLs and JSON (`mandatory`, `mldcat-ap`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShapeGroup::Mandatory => "mandatory",
+            ShapeGroup::Recommended => "recommended",
+            ShapeGroup::Range => "range",
+            ShapeGroup::Vocabularies => "vocabularies",
+            ShapeGroup::Deprecated => "deprecated",
+            ShapeGroup::MlDcatAp => "mldcat-ap",
+        }
+    }
+
+    /// The group of a name given by [`ShapeGroup::as_str`].
+    pub fn parse(name: &str) -> Option<ShapeGroup> {
+        ShapeGroup::ALL
+            .into_iter()
+            .find(|group| group.as_str() == name)
+    }
+
+    fn shapes(self) -> &'static ShapeSet {
+        match self {
+            ShapeGroup::Mandatory => ShapeSet::dcat_ap_mandatory(),
+            ShapeGroup::Recommended => ShapeSet::dcat_ap_recommended(),
+            ShapeGroup::Range => ShapeSet::dcat_ap_range(),
+            ShapeGroup::Vocabularies => ShapeSet::dcat_ap_vocabularies(),
+            ShapeGroup::Deprecated => ShapeSet::dcat_ap_deprecated(),
+            ShapeGroup::MlDcatAp => ShapeSet::mldcat_ap(),
+        }
+    }
+}
+
+/// A finding with the shapes it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupedFinding {
+    /// The shapes.
+    pub group: ShapeGroup,
+    /// The SHACL result.
+    pub finding: Finding,
+}
+
+impl GroupedFinding {
+    /// What kind of finding this is, without the node: `{group} {path} {component}`
+    /// (`mandatory dct:description MinCount`), for counting the most frequent findings of a
+    /// source. The path is `-` for node shapes.
+    pub fn key(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.group.as_str(),
+            self.finding.result_path.as_deref().unwrap_or("-"),
+            self.finding.component_name()
+        )
+    }
+}
+
+/// One record's findings and score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// Every finding, by group in [`ShapeGroup::ALL`] order.
+    pub findings: Vec<GroupedFinding>,
+    /// The MQA-style score.
+    pub score: Score,
+}
+
+impl Assessment {
+    /// The distinct [`GroupedFinding::key`]s, sorted.
+    pub fn finding_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.findings.iter().map(GroupedFinding::key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// The number of findings of `group` with `severity`.
+    pub fn count(&self, group: ShapeGroup, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.group == group && f.finding.severity == severity)
+            .count()
+    }
+}
+
+/// Assesses the record whose resource is `record_iri` from its statements; `is_model` adds
+/// the MLDCAT-AP shapes.
+pub fn assess(triples: &[Triple], record_iri: &str, is_model: bool) -> Assessment {
+    let groups: Vec<ShapeGroup> = ShapeGroup::ALL
+        .into_iter()
+        .filter(|group| is_model || *group != ShapeGroup::MlDcatAp)
+        .collect();
+    let sets: Vec<&ShapeSet> = groups.iter().map(|group| group.shapes()).collect();
+    let results = validate_all(&sets, triples);
+    let record = Term::NamedNode(NamedNode::new_unchecked(record_iri));
+    let score = score(triples, &record, &results[0]);
+    let findings = groups
+        .into_iter()
+        .zip(results)
+        .flat_map(|(group, findings)| {
+            findings
+                .into_iter()
+                .map(move |finding| GroupedFinding { group, finding })
+        })
+        .collect();
+    Assessment { findings, score }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdfio::{RdfFormat, RdfParser};
+
+    fn triples(turtle: &str) -> Vec<Triple> {
+        RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(turtle.as_bytes())
+            .map(|quad| Triple::from(quad.expect("parses")))
+            .collect()
+    }
+
+    #[test]
+    fn a_dataset_without_description_has_a_mandatory_finding_and_fails_compliance() {
+        let record = triples(
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+            <https://example.org/d> a dcat:Dataset ; dct:title "Air"@en ; dcat:keyword "air"@en ."#,
+        );
+        let assessment = assess(&record, "https://example.org/d", false);
+        let keys = assessment.finding_keys();
+        assert!(
+            keys.contains(&"mandatory dct:description MinCount".to_owned()),
+            "{keys:?}"
+        );
+        assert!(assessment.count(ShapeGroup::Mandatory, Severity::Violation) >= 1);
+        assert!(!keys.iter().any(|k| k.starts_with("mldcat-ap")));
+        let compliance = assessment
+            .score
+            .indicators
+            .iter()
+            .find(|i| i.id == "dcat_ap_compliance")
+            .expect("indicator");
+        assert!(!compliance.passed);
+        let keyword = assessment
+            .score
+            .indicators
+            .iter()
+            .find(|i| i.id == "keyword")
+            .expect("indicator");
+        assert!(keyword.passed);
+    }
+}

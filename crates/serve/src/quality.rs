@@ -1,0 +1,389 @@
+//! Metadata quality where people and machines read it: `/api/quality` (one record's score,
+//! dimensions, indicators and findings; or a source's, or the whole catalogue's, distribution
+//! of scores and most frequent findings), the record page's quality section, and the W3C DQV
+//! statements in a record's RDF.
+//!
+//! A record's assessment (`ldtcat_quality::assess`) is a pure function of its stored
+//! statements and the embedded shapes; the index keeps its score and finding kinds (for
+//! filtering, sorting and counting), and what is shown here is recomputed from the same
+//! statements, so the two always agree.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
+use ldtcat_quality::score::rating;
+use ldtcat_quality::{Assessment, Severity};
+use ldtcat_store::StoredRecord;
+use ldtcat_vocab::Kind;
+use oxrdf::vocab::{rdf, xsd};
+use oxrdf::{BlankNode, Literal, NamedNode, Triple};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use crate::error::{ApiError, ServeError};
+use crate::state::{blocking, AppState};
+
+const DQV: &str = "http://www.w3.org/ns/dqv#";
+const OA: &str = "http://www.w3.org/ns/oa#";
+const SH: &str = "http://www.w3.org/ns/shacl#";
+/// The namespace of ldtcat's quality metrics: one per indicator of `vocab/quality.md`, one per
+/// dimension (`findability`, ...), `score` for the total and `{group}Findings` counts.
+pub(crate) const METRIC: &str = "https://w3id.org/ldtcat/quality#";
+
+/// The assessment of a stored record.
+pub(crate) fn assess_record(record: &StoredRecord) -> Assessment {
+    ldtcat_quality::assess(&record.triples, &record.iri, record.kind == Kind::Model)
+}
+
+/// `/api/quality` parameters: `record` (an id), or `source` (an id), or neither (everything).
+#[derive(Debug, Deserialize)]
+pub(crate) struct QualityQuery {
+    record: Option<String>,
+    source: Option<String>,
+}
+
+/// One indicator, as JSON.
+#[derive(Debug, Serialize)]
+struct IndicatorJson {
+    id: &'static str,
+    dimension: &'static str,
+    points: u32,
+    max: u32,
+    /// `false` for the indicators that need the network: not counted as failed.
+    measured: bool,
+    passed: bool,
+}
+
+/// One dimension, as JSON.
+#[derive(Debug, Serialize)]
+struct DimensionJson {
+    name: &'static str,
+    points: u32,
+    max: u32,
+    max_measured: u32,
+}
+
+/// One finding, as JSON.
+#[derive(Debug, Serialize)]
+struct FindingJson {
+    /// The shapes: `mandatory`, `recommended`, `range`, `vocabularies`, `deprecated`,
+    /// `mldcat-ap`.
+    group: &'static str,
+    severity: &'static str,
+    focus_node: String,
+    path: Option<String>,
+    component: &'static str,
+    value: Option<String>,
+    message: String,
+}
+
+/// `/api/quality?record=`.
+#[derive(Debug, Serialize)]
+struct RecordQualityJson {
+    record: String,
+    iri: String,
+    score: u32,
+    max: u32,
+    max_measured: u32,
+    /// The MQA's rating of the score (out of the measured maximum, scaled to 405).
+    rating: &'static str,
+    dimensions: Vec<DimensionJson>,
+    indicators: Vec<IndicatorJson>,
+    findings: Vec<FindingJson>,
+    shapes_version: &'static str,
+}
+
+/// A range of scores and how many records have one in it.
+#[derive(Debug, Serialize)]
+struct BucketJson {
+    from: u32,
+    to: u32,
+    count: usize,
+}
+
+/// A kind of finding and how many records have it.
+#[derive(Debug, Serialize)]
+struct FindingCountJson {
+    finding: String,
+    records: u64,
+}
+
+/// `/api/quality?source=` and `/api/quality`.
+#[derive(Debug, Serialize)]
+struct CatalogueQualityJson {
+    /// The source, or `null` for the whole catalogue.
+    source: Option<String>,
+    records: usize,
+    /// Records with a score (all, once indexed with this version).
+    scored: usize,
+    /// By the MQA's ratings: `Excellent`, `Good`, `Sufficient`, `Bad`.
+    ratings: Vec<(&'static str, usize)>,
+    /// Scores in ranges of 45 points.
+    distribution: Vec<BucketJson>,
+    /// The most frequent kinds of finding (`mandatory dct:description MinCount`).
+    findings: Vec<FindingCountJson>,
+    shapes_version: &'static str,
+}
+
+/// The MQA's rating of a score out of `max_measured`, scaled to the MQA's 405 points (the
+/// network indicators are not measured here).
+pub(crate) fn scaled_rating(score: u32, max_measured: u32) -> &'static str {
+    let scaled = u64::from(score) * 405 / u64::from(max_measured.max(1));
+    rating(u32::try_from(scaled).unwrap_or(u32::MAX))
+}
+
+fn record_json(record: &StoredRecord, assessment: &Assessment) -> RecordQualityJson {
+    let score = &assessment.score;
+    RecordQualityJson {
+        record: record.id.clone(),
+        iri: record.iri.clone(),
+        score: score.total,
+        max: score.max,
+        max_measured: score.max_measured,
+        rating: scaled_rating(score.total, score.max_measured),
+        dimensions: score
+            .dimensions
+            .iter()
+            .map(|d| DimensionJson {
+                name: d.dimension.name(),
+                points: d.points,
+                max: d.max,
+                max_measured: d.max_measured,
+            })
+            .collect(),
+        indicators: score
+            .indicators
+            .iter()
+            .map(|i| IndicatorJson {
+                id: i.id,
+                dimension: i.dimension.name(),
+                points: i.points,
+                max: i.max,
+                measured: i.measured,
+                passed: i.passed,
+            })
+            .collect(),
+        findings: assessment
+            .findings
+            .iter()
+            .map(|grouped| {
+                let finding = &grouped.finding;
+                FindingJson {
+                    group: grouped.group.as_str(),
+                    severity: severity_name(finding.severity),
+                    focus_node: finding.focus_node.to_string(),
+                    path: finding.result_path.clone(),
+                    component: finding.component_name(),
+                    value: finding.value.as_ref().map(ToString::to_string),
+                    message: finding.message.clone(),
+                }
+            })
+            .collect(),
+        shapes_version: ldtcat_quality::shapes_version(),
+    }
+}
+
+pub(crate) fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Violation => "violation",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// The scores of the records matching `filters`: ratings, distribution and most frequent
+/// findings, counted by the index.
+fn catalogue_json(
+    state: &AppState,
+    source: Option<String>,
+) -> Result<CatalogueQualityJson, ServeError> {
+    let filters: Vec<FacetFilter> = source
+        .iter()
+        .map(|value| FacetFilter {
+            field: FacetField::Source,
+            value: value.clone(),
+        })
+        .collect();
+    let count = |min: Option<u32>, max: Option<u32>| -> Result<usize, ServeError> {
+        let request = SearchRequest {
+            filters: filters.clone(),
+            min_quality: min,
+            max_quality: max,
+            limit: 0,
+            facets: false,
+            ..SearchRequest::default()
+        };
+        Ok(state.index.search(&request)?.total)
+    };
+    let records = count(None, None)?;
+    if source.is_some() && records == 0 {
+        return Err(ServeError::bad_parameter(
+            "source",
+            "no record of this source is catalogued",
+        ));
+    }
+    let scored = count(Some(0), None)?;
+    let ratings = vec![
+        ("Excellent", count(Some(351), None)?),
+        ("Good", count(Some(221), Some(350))?),
+        ("Sufficient", count(Some(121), Some(220))?),
+        ("Bad", count(Some(0), Some(120))?),
+    ];
+    let mut distribution = Vec::new();
+    for from in (0..405).step_by(45) {
+        let to = from + 44;
+        distribution.push(BucketJson {
+            from,
+            to,
+            count: count(Some(from), Some(to))?,
+        });
+    }
+    let request = SearchRequest {
+        filters,
+        limit: 0,
+        ..SearchRequest::default()
+    };
+    let results = state
+        .index
+        .search_with_facets(&request, &[FacetField::Finding])?;
+    let findings = results
+        .facets
+        .into_iter()
+        .flat_map(|(_, counts)| counts)
+        .map(|count| FindingCountJson {
+            finding: count.value,
+            records: count.count,
+        })
+        .collect();
+    Ok(CatalogueQualityJson {
+        source,
+        records,
+        scored,
+        ratings,
+        distribution,
+        findings,
+        shapes_version: ldtcat_quality::shapes_version(),
+    })
+}
+
+/// `GET /api/quality[?record=ID | ?source=ID]`.
+pub(crate) async fn quality(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<QualityQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let json = |value: Result<serde_json::Value, serde_json::Error>| {
+        value.map_err(|error| ServeError::Serialization(error.to_string()))
+    };
+    let value = blocking(move || {
+        if let Some(id) = query.record {
+            let Some(record) = state.store.record(&id)? else {
+                return Err(ServeError::RecordNotFound { id });
+            };
+            if record.deleted_at.is_some() {
+                return Err(ServeError::RecordNotFound { id });
+            }
+            let assessment = assess_record(&record);
+            return json(serde_json::to_value(record_json(&record, &assessment)));
+        }
+        json(serde_json::to_value(catalogue_json(&state, query.source)?))
+    })
+    .await?;
+    Ok(Json(value))
+}
+
+/// The assessment as W3C DQV statements about the resource `iri`: one
+/// `dqv:QualityMeasurement` for the score, each dimension, each measured indicator and the
+/// number of findings of each group, and one `dqv:QualityAnnotation` per finding.
+pub(crate) fn dqv_triples(iri: &str, assessment: &Assessment) -> Vec<Triple> {
+    let resource = NamedNode::new_unchecked(iri);
+    let dqv = |local: &str| NamedNode::new_unchecked(format!("{DQV}{local}"));
+    let metric = |local: &str| NamedNode::new_unchecked(format!("{METRIC}{local}"));
+    let mut triples = Vec::new();
+    let mut counter = 0_usize;
+    let mut node = || {
+        counter += 1;
+        BlankNode::new_unchecked(format!("quality{counter}"))
+    };
+    let mut measurement = |triples: &mut Vec<Triple>, of: &str, value: u64| {
+        let m = node();
+        triples.push(Triple::new(
+            resource.clone(),
+            dqv("hasQualityMeasurement"),
+            m.clone(),
+        ));
+        triples.push(Triple::new(m.clone(), rdf::TYPE, dqv("QualityMeasurement")));
+        triples.push(Triple::new(m.clone(), dqv("computedOn"), resource.clone()));
+        triples.push(Triple::new(m.clone(), dqv("isMeasurementOf"), metric(of)));
+        triples.push(Triple::new(
+            m,
+            dqv("value"),
+            Literal::new_typed_literal(value.to_string(), xsd::INTEGER),
+        ));
+    };
+    let score = &assessment.score;
+    measurement(&mut triples, "score", u64::from(score.total));
+    for dimension in &score.dimensions {
+        let name = dimension.dimension.name().to_ascii_lowercase();
+        measurement(&mut triples, &name, u64::from(dimension.points));
+    }
+    for indicator in score.indicators.iter().filter(|i| i.measured) {
+        measurement(&mut triples, indicator.id, u64::from(indicator.points));
+    }
+    for group in ldtcat_quality::ShapeGroup::ALL {
+        let findings = assessment
+            .findings
+            .iter()
+            .filter(|f| f.group == group)
+            .count();
+        let local = format!("{}Findings", group.as_str().replace('-', ""));
+        measurement(&mut triples, &local, findings as u64);
+    }
+    let oa = |local: &str| NamedNode::new_unchecked(format!("{OA}{local}"));
+    for (index, grouped) in assessment.findings.iter().enumerate() {
+        let annotation = BlankNode::new_unchecked(format!("finding{index}"));
+        let finding = &grouped.finding;
+        triples.push(Triple::new(
+            resource.clone(),
+            dqv("hasQualityAnnotation"),
+            annotation.clone(),
+        ));
+        triples.push(Triple::new(
+            annotation.clone(),
+            rdf::TYPE,
+            dqv("QualityAnnotation"),
+        ));
+        triples.push(Triple::new(
+            annotation.clone(),
+            oa("motivatedBy"),
+            dqv("qualityAssessment"),
+        ));
+        if let Some(target) = match &finding.focus_node {
+            oxrdf::Term::NamedNode(n) => Some(n.clone()),
+            _ => None,
+        } {
+            triples.push(Triple::new(annotation.clone(), oa("hasTarget"), target));
+        } else {
+            triples.push(Triple::new(
+                annotation.clone(),
+                oa("hasTarget"),
+                resource.clone(),
+            ));
+        }
+        triples.push(Triple::new(
+            annotation.clone(),
+            oa("bodyValue"),
+            Literal::new_simple_literal(format!("{}: {}", grouped.group.as_str(), finding.message)),
+        ));
+        triples.push(Triple::new(
+            annotation.clone(),
+            NamedNode::new_unchecked(format!("{SH}resultSeverity")),
+            NamedNode::new_unchecked(finding.severity.iri()),
+        ));
+        triples.push(Triple::new(
+            annotation,
+            NamedNode::new_unchecked(format!("{SH}sourceConstraintComponent")),
+            NamedNode::new_unchecked(finding.component),
+        ));
+    }
+    triples
+}

@@ -124,6 +124,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // `LDTCAT_QUALITY=off`: records are not assessed at ingest (nor scored in the index).
+    if std::env::var("LDTCAT_QUALITY").is_ok_and(|value| value.eq_ignore_ascii_case("off")) {
+        ldtcat_model::extract::set_quality_assessment(false);
+    }
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {

@@ -3,6 +3,8 @@
 //! Runs identically at import and at reindex (both read the same statements), which is what
 //! makes the index a pure function of the store.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use ldtcat_vocab::authority::authority;
 use ldtcat_vocab::{ns, Kind};
@@ -182,8 +184,24 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             .map(|o| o.term())
             .collect(),
         labels: node_labels(triples),
-        quality: Some(record_quality(triples, root, facts.kind)),
+        quality: quality_assessment_enabled().then(|| record_quality(triples, root, facts.kind)),
     }
+}
+
+/// Whether [`summarize`] assesses metadata quality (on unless switched off).
+static ASSESS_QUALITY: AtomicBool = AtomicBool::new(true);
+
+/// Switches the metadata-quality assessment of [`summarize`] on or off for the whole
+/// process. Off, summaries carry no quality (records are unscored until a reindex with it on):
+/// for operators who would rather not pay its cost at ingest (`LDTCAT_QUALITY=off`), and for
+/// measuring that cost.
+pub fn set_quality_assessment(enabled: bool) {
+    ASSESS_QUALITY.store(enabled, Ordering::Relaxed);
+}
+
+/// Whether [`summarize`] assesses metadata quality.
+pub fn quality_assessment_enabled() -> bool {
+    ASSESS_QUALITY.load(Ordering::Relaxed)
 }
 
 /// The version of the shapes [`record_quality`] validates with: an index built with other

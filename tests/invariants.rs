@@ -38,7 +38,11 @@ fn dependencies_point_left_along_the_data_flow() {
     let allowed: &[(&str, &[&str])] = &[
         ("vocab", &[]),
         ("compat", &["ldtcat-vocab"]),
-        ("model", &["ldtcat-vocab", "ldtcat-compat"]),
+        ("quality", &["ldtcat-vocab"]),
+        (
+            "model",
+            &["ldtcat-vocab", "ldtcat-compat", "ldtcat-quality"],
+        ),
         ("config", &[]),
         ("store", &["ldtcat-vocab", "ldtcat-model"]),
         ("index", &["ldtcat-vocab", "ldtcat-model", "ldtcat-compat"]),
@@ -56,6 +60,7 @@ fn dependencies_point_left_along_the_data_flow() {
                 "ldtcat-vocab",
                 "ldtcat-compat",
                 "ldtcat-model",
+                "ldtcat-quality",
                 "ldtcat-store",
                 "ldtcat-index",
                 "ldtcat-config",

@@ -396,10 +396,14 @@ mod tests {
 
     #[test]
     fn a_cartesian_product_stops_at_the_time_limit() {
+        // No memory or answer bound to hit first: on a fast machine the ORDER BY query
+        // gathered 64 MiB of solutions within the 300 ms.
         let limits = SparqlLimits {
             timeout: Duration::from_millis(300),
             max_rows: usize::MAX,
             max_sort_rows: usize::MAX,
+            max_answer_bytes: usize::MAX,
+            memory_budget: usize::MAX,
             ..SparqlLimits::default()
         };
         let engine = SparqlEngine::new(store(), limits);

@@ -8,8 +8,10 @@
 
 use oxrdf::{NamedNode, Term, Triple};
 
-use crate::score::{score, Score};
-use crate::{validate_all, Finding, Severity, ShapeSet};
+use crate::graph::DataGraph;
+use crate::score::{score_graph, Score};
+use crate::validate::validate_graph;
+use crate::{Finding, Severity, ShapeSet};
 
 /// Which shapes a finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -128,10 +130,14 @@ pub fn assess(triples: &[Triple], record_iri: &str, is_model: bool) -> Assessmen
         .into_iter()
         .filter(|group| is_model || *group != ShapeGroup::MlDcatAp)
         .collect();
-    let sets: Vec<&ShapeSet> = groups.iter().map(|group| group.shapes()).collect();
-    let results = validate_all(&sets, triples);
+    // One index of the statements for every shape set and the score.
+    let graph = DataGraph::new(triples);
+    let results: Vec<Vec<Finding>> = groups
+        .iter()
+        .map(|group| validate_graph(group.shapes(), &graph))
+        .collect();
     let record = Term::NamedNode(NamedNode::new_unchecked(record_iri));
-    let score = score(triples, &record, &results[0]);
+    let score = score_graph(&graph, &record, &results[0]);
     let findings = groups
         .into_iter()
         .zip(results)

@@ -27,7 +27,8 @@ pub fn validate_all(sets: &[&ShapeSet], triples: &[Triple]) -> Vec<Vec<Finding>>
         .collect()
 }
 
-fn validate_graph<'a>(shapes: &'a ShapeSet, graph: &DataGraph<'a>) -> Vec<Finding> {
+/// [`validate`] over an already indexed graph.
+pub(crate) fn validate_graph<'a>(shapes: &'a ShapeSet, graph: &DataGraph<'a>) -> Vec<Finding> {
     let engine = Engine { shapes, graph };
     let mut findings = Vec::new();
     for (id, shape) in shapes.shapes.iter().enumerate() {

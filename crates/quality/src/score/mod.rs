@@ -105,8 +105,16 @@ pub struct Score {
 /// statements; `mandatory_findings` are the results of the DCAT-AP mandatory shapes
 /// ([`crate::ShapeSet::dcat_ap_mandatory`]) on the same statements.
 pub fn score(triples: &[Triple], record: &Term, mandatory_findings: &[Finding]) -> Score {
-    let graph = DataGraph::new(triples);
-    let view = RecordView::new(&graph, record.as_ref());
+    score_graph(&DataGraph::new(triples), record, mandatory_findings)
+}
+
+/// [`score`] over an already indexed graph.
+pub(crate) fn score_graph<'a>(
+    graph: &DataGraph<'a>,
+    record: &'a Term,
+    mandatory_findings: &[Finding],
+) -> Score {
+    let view = RecordView::new(graph, record.as_ref());
     let indicators: Vec<IndicatorResult> = INDICATORS
         .iter()
         .map(|indicator| {

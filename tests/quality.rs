@@ -516,3 +516,44 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
     let whole = json(get(&app, "/api/quality", "application/json").await);
     assert!(whole["records"].as_u64() > Some(total));
 }
+
+#[test]
+fn the_quality_command_prints_a_sources_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = {
+        let catalog = Catalog::open(dir.path()).expect("opens");
+        let antwerp = common::shared_data().join("catalogues/antwerpen-datatank-2015.ttl");
+        common::import(&catalog, &[antwerp], "antwerpen");
+        catalog
+            .index
+            .quality_report(Some("antwerpen"), ldtcat_quality::max_measured())
+            .expect("report")
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ldtcat"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["quality", "antwerpen"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "source antwerpen: {} record(s), {} scored",
+            expected.records, expected.scored
+        )),
+        "{text}"
+    );
+    let top = &expected.findings[0];
+    assert!(
+        text.contains(&format!("{:>8}  {}", top.count, top.value)),
+        "{text}"
+    );
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_ldtcat"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["quality", "no-such-source"])
+        .output()
+        .expect("runs");
+    assert!(!unknown.status.success());
+}

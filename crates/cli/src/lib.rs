@@ -8,6 +8,7 @@ pub mod import;
 pub mod page_memo;
 pub mod peer;
 pub mod pipeline;
+pub mod quality;
 pub mod server;
 pub mod service;
 pub mod synthetic;

@@ -47,6 +47,12 @@ enum Command {
     },
     /// Rebuilds the search index from the store alone.
     Reindex,
+    /// Prints the metadata-quality report of a source (or, without one, of the catalogue):
+    /// records per MQA rating, the distribution of scores and the most frequent findings.
+    Quality {
+        /// The source id.
+        source: Option<String>,
+    },
     /// Serves the catalogue over HTTP.
     Serve {
         /// Address to listen on.
@@ -170,6 +176,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let indexed = catalog.reindex()?;
             println!("indexed {indexed} record(s)");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Quality { source } => {
+            let catalog = Catalog::open(&cli.data_dir)?;
+            let report = catalog
+                .index
+                .quality_report(source.as_deref(), ldtcat_quality::max_measured())?;
+            print!(
+                "{}",
+                ldtcat::quality::render_report(source.as_deref(), &report)
+            );
+            Ok(if report.records == 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Stats => {
             let catalog = Catalog::open(&cli.data_dir)?;

@@ -7,6 +7,7 @@ mod document;
 mod error;
 mod labels;
 mod language;
+mod quality_report;
 mod query;
 mod request;
 mod schema;
@@ -21,6 +22,7 @@ mod fixtures;
 pub use batch::IndexBatch;
 pub use catalog::CatalogIndex;
 pub use error::{IndexError, UnknownFacetField};
+pub use quality_report::{QualityReport, BUCKET_POINTS, RATINGS};
 pub use request::{
     AfterHit, FacetClause, FacetCount, FacetField, FacetFilter, RequirementClause,
     RequirementFilter, SearchHit, SearchRequest, SearchResults, SortOrder, TimeRange,

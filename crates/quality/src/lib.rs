@@ -15,5 +15,6 @@ pub use assess::{assess, Assessment, GroupedFinding, ShapeGroup};
 pub use error::QualityError;
 pub use finding::Finding;
 pub use path::Path;
+pub use score::max_measured;
 pub use shapes::{shapes_version, Severity, ShapeSet, EMBEDDED_SHAPES};
 pub use validate::{validate, validate_all};

@@ -10,7 +10,6 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
 use ldtcat_quality::score::rating;
 use ldtcat_quality::{Assessment, Severity};
 use ldtcat_store::StoredRecord;
@@ -116,7 +115,8 @@ struct CatalogueQualityJson {
     records: usize,
     /// Records with a score (all, once indexed with this version).
     scored: usize,
-    /// By the MQA's ratings: `Excellent`, `Good`, `Sufficient`, `Bad`.
+    /// By the MQA's ratings of the scores scaled to 405: `Excellent`, `Good`, `Sufficient`,
+    /// `Bad`.
     ratings: Vec<(&'static str, usize)>,
     /// Scores in ranges of 45 points.
     distribution: Vec<BucketJson>,
@@ -191,77 +191,38 @@ pub(crate) fn severity_name(severity: Severity) -> &'static str {
     }
 }
 
-/// The scores of the records matching `filters`: ratings, distribution and most frequent
-/// findings, counted by the index.
+/// A source's (or the catalogue's) report, as the index counts it.
 fn catalogue_json(
     state: &AppState,
     source: Option<String>,
 ) -> Result<CatalogueQualityJson, ServeError> {
-    let filters: Vec<FacetFilter> = source
-        .iter()
-        .map(|value| FacetFilter {
-            field: FacetField::Source,
-            value: value.clone(),
-        })
-        .collect();
-    let count = |min: Option<u32>, max: Option<u32>| -> Result<usize, ServeError> {
-        let request = SearchRequest {
-            filters: filters.clone(),
-            min_quality: min,
-            max_quality: max,
-            limit: 0,
-            facets: false,
-            ..SearchRequest::default()
-        };
-        Ok(state.index.search(&request)?.total)
-    };
-    let records = count(None, None)?;
-    if source.is_some() && records == 0 {
+    let report = state
+        .index
+        .quality_report(source.as_deref(), ldtcat_quality::max_measured())?;
+    if source.is_some() && report.records == 0 {
         return Err(ServeError::bad_parameter(
             "source",
             "no record of this source is catalogued",
         ));
     }
-    let scored = count(Some(0), None)?;
-    let ratings = vec![
-        ("Excellent", count(Some(351), None)?),
-        ("Good", count(Some(221), Some(350))?),
-        ("Sufficient", count(Some(121), Some(220))?),
-        ("Bad", count(Some(0), Some(120))?),
-    ];
-    let mut distribution = Vec::new();
-    for from in (0..405).step_by(45) {
-        let to = from + 44;
-        distribution.push(BucketJson {
-            from,
-            to,
-            count: count(Some(from), Some(to))?,
-        });
-    }
-    let request = SearchRequest {
-        filters,
-        limit: 0,
-        ..SearchRequest::default()
-    };
-    let results = state
-        .index
-        .search_with_facets(&request, &[FacetField::Finding])?;
-    let findings = results
-        .facets
-        .into_iter()
-        .flat_map(|(_, counts)| counts)
-        .map(|count| FindingCountJson {
-            finding: count.value,
-            records: count.count,
-        })
-        .collect();
     Ok(CatalogueQualityJson {
         source,
-        records,
-        scored,
-        ratings,
-        distribution,
-        findings,
+        records: report.records,
+        scored: report.scored,
+        ratings: report.ratings,
+        distribution: report
+            .distribution
+            .into_iter()
+            .map(|(from, to, count)| BucketJson { from, to, count })
+            .collect(),
+        findings: report
+            .findings
+            .into_iter()
+            .map(|count| FindingCountJson {
+                finding: count.value,
+                records: count.count,
+            })
+            .collect(),
         shapes_version: ldtcat_quality::shapes_version(),
     })
 }

@@ -108,6 +108,16 @@ pub fn score(triples: &[Triple], record: &Term, mandatory_findings: &[Finding]) 
     score_graph(&DataGraph::new(triples), record, mandatory_findings)
 }
 
+/// The most points ldtcat measures: 405 less the indicators that need the network (the same
+/// for every record).
+pub fn max_measured() -> u32 {
+    static MAX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        let nothing = Term::NamedNode(oxrdf::NamedNode::new_unchecked("urn:ldtcat:nothing"));
+        score(&[], &nothing, &[]).max_measured
+    })
+}
+
 /// [`score`] over an already indexed graph.
 pub(crate) fn score_graph<'a>(
     graph: &DataGraph<'a>,

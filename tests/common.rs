@@ -24,6 +24,21 @@ pub fn import(catalog: &Catalog, files: &[PathBuf], source: &str) -> ImportSumma
     import_files(catalog, files, source, None, None, &|_| {}).expect("import runs")
 }
 
+/// Imports the demo federation (`harvest-config/demo-data`), each file as the source named
+/// after it.
+pub fn import_demo(catalog: &Catalog) {
+    let demo = repo_root().join("harvest-config/demo-data");
+    for entry in std::fs::read_dir(&demo).expect("demo data") {
+        let path = entry.expect("entry").path();
+        let source = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_owned();
+        import(catalog, &[path], &source);
+    }
+}
+
 /// The state that serves a catalogue, with default SPARQL limits and no harvest control.
 pub fn app_state(catalog: &Catalog, site: ldtcat_serve::SiteSettings) -> ldtcat_serve::AppState {
     ldtcat_serve::AppState {

@@ -25,16 +25,7 @@ struct Live {
 fn live() -> Live {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    let demo = common::repo_root().join("harvest-config/demo-data");
-    for entry in std::fs::read_dir(&demo).expect("demo data") {
-        let path = entry.expect("entry").path();
-        let source = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        common::import(&catalog, &[path], &source);
-    }
+    common::import_demo(&catalog);
     let examples: Vec<PathBuf> = [
         "example-ms_dataset_data_service.ttl",
         "example-bee-population.ttl",

@@ -262,16 +262,7 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
 async fn one_format_is_one_facet_value() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    let demo = common::repo_root().join("harvest-config/demo-data");
-    for entry in std::fs::read_dir(&demo).expect("demo data") {
-        let path = entry.expect("entry").path();
-        let source = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        common::import(&catalog, &[path], &source);
-    }
+    common::import_demo(&catalog);
     common::import(&catalog, &[fixture()], "federal");
     let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
 
@@ -325,16 +316,7 @@ async fn one_format_is_one_facet_value() {
 async fn every_record_is_scored_and_the_interfaces_agree() {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = Catalog::open(dir.path()).expect("opens");
-    let demo = common::repo_root().join("harvest-config/demo-data");
-    for entry in std::fs::read_dir(&demo).expect("demo data") {
-        let path = entry.expect("entry").path();
-        let source = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        common::import(&catalog, &[path], &source);
-    }
+    common::import_demo(&catalog);
     let antwerp = common::shared_data().join("catalogues/antwerpen-datatank-2015.ttl");
     common::import(&catalog, &[antwerp], "antwerpen");
     let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));

@@ -19,7 +19,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::bench_n;
+use common::{bench_n, hydra_synthetic_page};
 use ldtcat::catalog::Catalog;
 use ldtcat::harvest::{run_source, RunRequest};
 use ldtcat::synthetic::synthetic_turtle;
@@ -31,23 +31,6 @@ use ldtcat_vocab::RuleSet;
 use server::Reply;
 
 const PAGE_SIZE: usize = 1_000;
-
-fn page(base: &str, n_datasets: usize, page: usize) -> Vec<u8> {
-    let first = (page - 1) * PAGE_SIZE;
-    let count = PAGE_SIZE.min(n_datasets.saturating_sub(first));
-    let mut turtle = synthetic_turtle(first, count, 0);
-    turtle.push_str(&format!(
-        "<{base}/catalog?page={page}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
-    ));
-    if first + count < n_datasets {
-        turtle.push_str(&format!(
-            " ; <http://www.w3.org/ns/hydra/core#next> <{base}/catalog?page={}>",
-            page + 1
-        ));
-    }
-    turtle.push_str(" .\n");
-    turtle.into_bytes()
-}
 
 /// The records of a Turtle document, as ingest builds them.
 fn records_of(turtle: &[u8], name: &str) -> anyhow::Result<Vec<Record>> {
@@ -109,7 +92,10 @@ fn main() -> anyhow::Result<()> {
             .param("page")
             .and_then(|p| p.parse().ok())
             .unwrap_or(1);
-        Reply::ok("text/turtle", page(&base, n, number))
+        Reply::ok(
+            "text/turtle",
+            hydra_synthetic_page(&base, n, PAGE_SIZE, number),
+        )
     }));
     let config_file = config.path().join("bench.toml");
     std::fs::write(

@@ -26,7 +26,7 @@ pub struct QualityReport {
     pub scored: usize,
     /// Records per rating of [`RATINGS`], in that order.
     pub ratings: Vec<(&'static str, usize)>,
-    /// `(from, to, records)`: scores in ranges of [`BUCKET_POINTS`], from 0.
+    /// `(from, to, records)`: scores in ranges of [`BUCKET_POINTS`], from 0 to 405.
     pub distribution: Vec<(u32, u32, usize)>,
     /// The most frequent kinds of finding, most frequent first.
     pub findings: Vec<FacetCount>,
@@ -71,7 +71,9 @@ impl CatalogIndex {
         }
         let mut distribution = Vec::new();
         for from in (0..405).step_by(BUCKET_POINTS as usize) {
-            let to = from + BUCKET_POINTS - 1;
+            // The last range ends at 405 itself.
+            let to =
+                (from + BUCKET_POINTS - 1).max(if from + BUCKET_POINTS >= 405 { 405 } else { 0 });
             distribution.push((from, to, count(Some(from), Some(to))?));
         }
         let request = SearchRequest {

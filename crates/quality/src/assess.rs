@@ -132,10 +132,23 @@ pub fn assess(triples: &[Triple], record_iri: &str, is_model: bool) -> Assessmen
         .collect();
     // One index of the statements for every shape set and the score.
     let graph = DataGraph::new(triples);
-    let results: Vec<Vec<Finding>> = groups
+    let mut results: Vec<Vec<Finding>> = groups
         .iter()
         .map(|group| validate_graph(group.shapes(), &graph))
         .collect();
+    // A stable order whatever the hash maps' seeds: by shape, node, path, constraint, value.
+    for findings in &mut results {
+        findings.sort_by_cached_key(|f| {
+            (
+                f.source_shape.clone(),
+                f.focus_node.to_string(),
+                f.result_path.clone(),
+                f.component,
+                f.value.as_ref().map(ToString::to_string),
+                f.message.clone(),
+            )
+        });
+    }
     let record = Term::NamedNode(NamedNode::new_unchecked(record_iri));
     let score = score_graph(&graph, &record, &results[0]);
     let findings = groups

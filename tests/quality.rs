@@ -10,12 +10,24 @@
 //!   documents, `/catalog` and SPARQL, the original statement is kept in the record's
 //!   provenance, and rdflib finds nothing ill-typed in what is served (while it does in the
 //!   source file: the check can fail);
+//! - each corrected statement is a finding of its record; a source's quality page and report
+//!   give its mean score, ratings, distribution and most frequent findings, and the trend of
+//!   its quality across harvest runs (each run records it when it ends);
 //! - one format is one facet value (`CSV`, `text/csv` and the EU and IANA IRIs; `JSON_LD` and
 //!   `application/ld+json`), and a filter written either way finds the same records.
 
 mod common;
+#[path = "harvest/fixtures.rs"]
+#[allow(dead_code)]
+mod fixtures;
+#[path = "harvest/server.rs"]
+#[allow(dead_code)]
+mod server;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use fixtures::{run, source_config};
 
 use axum::body::Body;
 use http_body_util::BodyExt;
@@ -192,6 +204,39 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         "a four-character xsd:date is stored"
     );
 
+    // Each corrected statement is a finding of its record's quality (warnings of their own
+    // group, which the score does not count), and a value of the finding facet.
+    let mut corrected_findings = 0;
+    for id in &ids {
+        let quality: serde_json::Value = serde_json::from_str(
+            &get(
+                &app,
+                &format!("/api/quality?record={id}"),
+                "application/json",
+            )
+            .await,
+        )
+        .expect("JSON");
+        for finding in quality["findings"].as_array().expect("findings") {
+            if finding["group"] == "corrected" {
+                assert_eq!(finding["severity"], "warning", "{finding}");
+                assert_eq!(finding["component"], "IllTypedLiteral", "{finding}");
+                corrected_findings += 1;
+            }
+        }
+    }
+    assert_eq!(corrected_findings, 8);
+    let flagged: serde_json::Value = serde_json::from_str(
+        &get(
+            &app,
+            "/api/search?finding=corrected%20dct%3Amodified%20IllTypedLiteral",
+            "application/json",
+        )
+        .await,
+    )
+    .expect("JSON");
+    assert_eq!(flagged["total"], 1, "{flagged}");
+
     // The record page says what was corrected, for people.
     let mut pages_with_corrections = 0;
     for id in &ids {
@@ -256,6 +301,96 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         "{served_report}"
     );
     server.abort();
+}
+
+/// Language tags that are not BCP 47 and IRIs with spaces, as RDF/XML exports carry them:
+/// served repaired (a locale's `_` read as `-`, an unreadable tag dropped, the space
+/// percent-encoded), each a finding of the record, and listed with the corrected values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_language_tags_and_iris_are_served_repaired_and_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Catalog::open(dir.path()).expect("opens");
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/portals/malformed-tags.rdf");
+    let summary = common::import(&catalog, &[file], "portal");
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let ids = catalog.store.record_ids().expect("ids");
+    assert_eq!(ids.len(), 1);
+    let id = &ids[0];
+    let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
+
+    let served = get(
+        &app,
+        &format!("/resources/{id}.nt"),
+        "application/n-triples",
+    )
+    .await;
+    // (Language tags compare without case, BCP 47 says.)
+    let lower = served.to_lowercase();
+    assert!(lower.contains("\"parkings publics\"@fr-be"), "{served}");
+    assert!(lower.contains("\"openbare parkings\"@nl-be"), "{served}");
+    assert!(
+        served.contains("\"Emplacements et capacit\u{e9} des parkings publics.\" ."),
+        "{served}"
+    );
+    assert!(
+        served.contains("<https://data.example.be/files/parkings%20publics.csv>"),
+        "{served}"
+    );
+    for line in served.lines() {
+        if let Some((_, tag)) = line.rsplit_once("\"@") {
+            let tag = tag.trim_end_matches(" .");
+            assert!(
+                oxigraph::model::Literal::new_language_tagged_literal("x", tag).is_ok(),
+                "{line}"
+            );
+        }
+    }
+
+    let quality: serde_json::Value = serde_json::from_str(
+        &get(
+            &app,
+            &format!("/api/quality?record={id}"),
+            "application/json",
+        )
+        .await,
+    )
+    .expect("JSON");
+    let mut corrected: Vec<(String, String)> = quality["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["group"] == "corrected")
+        .map(|f| {
+            (
+                f["component"].as_str().unwrap_or_default().to_owned(),
+                f["path"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    corrected.sort();
+    assert_eq!(
+        corrected,
+        [
+            ("LanguageTag".to_owned(), "dct:description".to_owned()),
+            ("LanguageTag".to_owned(), "dct:title".to_owned()),
+            ("RepairedIri".to_owned(), "dcat:accessURL".to_owned()),
+        ],
+        "{quality}"
+    );
+    let flagged: serde_json::Value = serde_json::from_str(
+        &get(
+            &app,
+            "/api/search?finding=corrected%20dct%3Atitle%20LanguageTag",
+            "application/json",
+        )
+        .await,
+    )
+    .expect("JSON");
+    assert_eq!(flagged["total"], 1, "{flagged}");
+    let page = get(&app, &format!("/resources/{id}"), "text/html").await;
+    let listed = "dct:title: language tag &#34;fr_be&#34; -&#62; &#34;fr-be&#34; (served repaired)";
+    assert!(page.contains(listed), "{listed} in {page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -495,8 +630,121 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
     let frequent = report["findings"].as_array().expect("findings");
     assert!(!frequent.is_empty());
     assert!(frequent[0]["records"].as_u64().unwrap_or(0) > 0);
+    // The mean is the mean of the records' own scores.
+    let mut sum = 0;
+    for page in 1..=total.div_ceil(100) {
+        let listed = json(
+            get(
+                &app,
+                &format!("/api/search?source=antwerpen&page_size=100&page={page}"),
+                "application/json",
+            )
+            .await,
+        );
+        for hit in listed["results"].as_array().expect("results") {
+            sum += hit["quality"].as_u64().expect("scored");
+        }
+    }
+    let mean = report["mean"].as_f64().expect("mean");
+    assert!((mean - sum as f64 / total as f64).abs() < 1e-9, "{mean}");
     let whole = json(get(&app, "/api/quality", "application/json").await);
     assert!(whole["records"].as_u64() > Some(total));
+
+    // The source's quality page: the same figures, each a link to its records.
+    let page = get(&app, "/sources/antwerpen/quality", "text/html").await;
+    assert!(
+        page.contains(&format!("<strong>{mean:.1}</strong>")),
+        "{page}"
+    );
+    let first_finding = frequent[0]["finding"].as_str().expect("finding");
+    assert!(page.contains(first_finding), "{page}");
+    let finding_link = format!(
+        "/search?source=antwerpen&#38;sort=quality&#38;finding={}",
+        form_urlencoded::byte_serialize(first_finding.as_bytes()).collect::<String>()
+    );
+    assert!(page.contains(&finding_link), "{finding_link} in {page}");
+    let missing = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/sources/no-such-source/quality")
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("responds");
+    assert_eq!(missing.status(), 404);
+}
+
+/// Each harvest run records its source's quality when it ends: the trend of the source's
+/// quality page and of `/api/quality?source=`, newest first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_harvest_run_records_the_sources_quality_for_its_trend() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Arc::new(Catalog::open(&dir.path().join("data")).expect("opens"));
+    let original = std::fs::read_to_string(fixture()).expect("fixture");
+    // The second run serves the same records with keywords and themes: a better score.
+    let improved = format!(
+        "{original}\n<https://data.gov.example.be/dataset/census-2011-commuting> \
+         <http://www.w3.org/ns/dcat#keyword> \"pendel\"@nl ; \
+         <http://www.w3.org/ns/dcat#theme> <http://publications.europa.eu/resource/authority/data-theme/TRAN> .\n\
+         <https://data.gov.example.be/dataset/air-quality-stations> \
+         <http://www.w3.org/ns/dcat#keyword> \"lucht\"@nl ; \
+         <http://www.w3.org/ns/dcat#theme> <http://publications.europa.eu/resource/authority/data-theme/ENVI> .\n"
+    );
+    let body = Arc::new(Mutex::new(original));
+    let served = body.clone();
+    let server = server::start(move |_| {
+        server::Reply::ok(
+            "text/turtle",
+            served.lock().expect("body").clone().into_bytes(),
+        )
+    })
+    .await;
+    let source = source_config(
+        dir.path(),
+        "federal",
+        "dcat",
+        &server.url("/catalog.ttl"),
+        "",
+    );
+    let first = run(&catalog, &source, true).await;
+    let before = first
+        .quality
+        .clone()
+        .expect("the run measured the source's quality");
+    assert_eq!(before.scored, 2);
+    assert_eq!(before.ratings.iter().sum::<u64>(), 2);
+    *body.lock().expect("body") = improved;
+    let second = run(&catalog, &source, true).await;
+    let after = second.quality.clone().expect("measured");
+    assert!(
+        after.mean > before.mean,
+        "{} then {}",
+        before.mean,
+        after.mean
+    );
+
+    // Kept with the runs, newest first, on the API and the page.
+    let stored = catalog.store.runs_of_source("federal", 10).expect("runs");
+    assert_eq!(stored[0].quality, Some(after.clone()));
+    assert_eq!(stored[1].quality, Some(before.clone()));
+    let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
+    let report: serde_json::Value =
+        serde_json::from_str(&get(&app, "/api/quality?source=federal", "application/json").await)
+            .expect("JSON");
+    let trend = report["trend"].as_array().expect("trend");
+    assert_eq!(trend.len(), 2, "{report}");
+    assert_eq!(trend[0]["mean"].as_f64(), Some(after.mean));
+    assert_eq!(trend[1]["mean"].as_f64(), Some(before.mean));
+    assert_eq!(trend[0]["run"], second.run_id.as_str());
+    let page = get(&app, "/sources/federal/quality", "text/html").await;
+    let newer = page.find(&format!("<td>{:.1}</td>", after.mean));
+    let older = page.find(&format!("<td>{:.1}</td>", before.mean));
+    assert!(
+        newer.is_some() && older.is_some() && newer < older,
+        "{page}"
+    );
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn assess_catalog(
         if requirements.is_empty() && component.is_none() {
             continue;
         }
-        let summary = record.summary();
+        let summary = record.summary_unscored();
         verdicts.push(ComponentVerdict {
             title: summary.display_title().to_owned(),
             id: record.id,

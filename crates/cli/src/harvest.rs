@@ -26,7 +26,7 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use ldtcat_config::{SourceConfig, SourceKind};
 use ldtcat_harvest::{FeedMembers, Fetcher, Page, Pager, PagerEvent, PagerStart, Validators};
-use ldtcat_store::{HarvestRun, RunStatus};
+use ldtcat_store::{HarvestRun, RunQuality, RunStatus};
 
 use crate::catalog::Catalog;
 use crate::harvest_deletions::{withdraw_deleted, withdraw_unseen};
@@ -243,6 +243,7 @@ pub async fn run_source_until(
             state.run.status.as_str()
         ));
     }
+    state.run.quality = source_quality(&catalog, &source.id).await;
     state.run.ended_at = Some(Utc::now());
     save(&catalog, &state.run).await?;
     if let Some(error) = outcome_error {
@@ -314,6 +315,25 @@ fn decide_status(state: &RunState) -> RunStatus {
         return RunStatus::Partial;
     }
     RunStatus::Success
+}
+
+/// The source's metadata quality now (its records as the index holds them after the run),
+/// for the trend of its quality page; a failure to count is logged, not the run's.
+async fn source_quality(catalog: &Arc<Catalog>, source_id: &str) -> Option<RunQuality> {
+    let (catalog, id) = (catalog.clone(), source_id.to_owned());
+    let report = blocking(move || {
+        Ok(catalog
+            .index
+            .quality_report(Some(&id), ldtcat_quality::max_measured())?)
+    })
+    .await;
+    match report {
+        Ok(report) => crate::quality::run_quality(&report),
+        Err(error) => {
+            tracing::warn!(source = %source_id, "cannot count the source's quality: {error:#}");
+            None
+        }
+    }
 }
 
 async fn save(catalog: &Arc<Catalog>, run: &HarvestRun) -> Result<()> {

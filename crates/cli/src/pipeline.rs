@@ -140,6 +140,8 @@ impl<'c> Writer<'c> {
                 iri: &record.iri,
                 kind: record.kind,
                 sources: &sources,
+                corrections: &record.corrections,
+                repairs: &record.repairs,
             };
             batch.upsert(&RecordSummary {
                 changed: Some(now),

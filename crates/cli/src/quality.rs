@@ -21,6 +21,9 @@ pub fn render_report(source: Option<&str>, report: &QualityReport) -> String {
         ldtcat_quality::max_measured(),
         ldtcat_quality::shapes_version()
     );
+    if let Some(mean) = report.mean {
+        let _ = writeln!(text, "mean score: {mean:.1}");
+    }
     let _ = writeln!(text, "\nby rating (scores scaled to the MQA's 405 points):");
     for (rating, count) in &report.ratings {
         let _ = writeln!(text, "  {rating:<10} {count:>8}");
@@ -45,4 +48,19 @@ pub fn render_report(source: Option<&str>, report: &QualityReport) -> String {
         let _ = writeln!(text, "  {:>8}  {}", finding.count, finding.value);
     }
     text
+}
+
+/// The source's quality at the end of a harvest run, for its trend across runs; `None` when
+/// nothing of it is scored (quality not assessed, or no record).
+pub fn run_quality(report: &QualityReport) -> Option<ldtcat_store::RunQuality> {
+    let mean = report.mean?;
+    let mut ratings = [0; 4];
+    for (slot, (_, count)) in ratings.iter_mut().zip(&report.ratings) {
+        *slot = *count as u64;
+    }
+    Some(ldtcat_store::RunQuality {
+        scored: report.scored as u64,
+        mean,
+        ratings,
+    })
 }

@@ -87,7 +87,8 @@ fn fixture_record(
         publishers: owned(&[publisher]),
         formats: owned(formats),
         licences: licence
-            .map(|licence| vec![licence.to_owned()])
+            // As `summarize` gives it: one value per licence.
+            .map(|licence| vec![ldtcat_model::extract::licence_facet_value(licence)])
             .unwrap_or_default(),
         sources: owned(&[source]),
         ..record(id)

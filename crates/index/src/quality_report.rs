@@ -2,7 +2,13 @@
 //! MQA rating, the distribution of scores and the most frequent kinds of finding. Read by
 //! `/api/quality?source=` and by `ldtcat quality <source>`.
 
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::query::request_query;
 use crate::request::{FacetCount, FacetField, FacetFilter, SearchRequest};
+use crate::schema::QUALITY;
 use crate::{CatalogIndex, IndexError};
 
 /// The width of a bucket of [`QualityReport::distribution`], in points.
@@ -18,12 +24,14 @@ pub const RATINGS: [(&str, u32); 4] = [
 ];
 
 /// What [`CatalogIndex::quality_report`] counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QualityReport {
     /// Records of the source (or of the catalogue).
     pub records: usize,
     /// Those with a score.
     pub scored: usize,
+    /// The mean score of those with one (out of the measured points), `None` without any.
+    pub mean: Option<f64>,
     /// Records per rating of [`RATINGS`], in that order.
     pub ratings: Vec<(&'static str, usize)>,
     /// `(from, to, records)`: scores in ranges of [`BUCKET_POINTS`], from 0 to 405.
@@ -87,12 +95,71 @@ impl CatalogIndex {
             .into_iter()
             .flat_map(|(_, counts)| counts)
             .collect();
+        let query = request_query(&self.parser, &self.fields, &request);
+        let (sum, scored) = self
+            .reader
+            .searcher()
+            .search(query.as_ref(), &ScoreSum)
+            .map_err(|source| self.tantivy_error("sum the quality scores", source))?;
         Ok(QualityReport {
             records: count(None, None)?,
             scored: count(Some(0), None)?,
+            mean: (scored > 0).then(|| sum as f64 / scored as f64),
             ratings,
             distribution,
             findings,
         })
+    }
+}
+
+/// Sums the quality scores of the matching records that have one: `(sum, records)`.
+struct ScoreSum;
+
+/// [`ScoreSum`] over one segment.
+struct SegmentScoreSum {
+    scores: Column<u64>,
+    sum: u64,
+    scored: u64,
+}
+
+impl Collector for ScoreSum {
+    type Fruit = (u64, u64);
+    type Child = SegmentScoreSum;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentScoreSum> {
+        Ok(SegmentScoreSum {
+            scores: reader.fast_fields().u64(QUALITY)?,
+            sum: 0,
+            scored: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, u64)>) -> tantivy::Result<(u64, u64)> {
+        Ok(fruits
+            .into_iter()
+            .fold((0, 0), |(sum, n), (s, k)| (sum + s, n + k)))
+    }
+}
+
+impl SegmentCollector for SegmentScoreSum {
+    type Fruit = (u64, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(score) = self.scores.first(doc) {
+            self.sum += score;
+            self.scored += 1;
+        }
+    }
+
+    fn harvest(self) -> (u64, u64) {
+        (self.sum, self.scored)
     }
 }

@@ -299,10 +299,11 @@ fn requirement_query(fields: &Fields, filter: &RequirementFilter) -> Box<dyn Que
 fn facet_filters_query(fields: &Fields, filters: &[FacetFilter]) -> Vec<Box<dyn Query>> {
     let mut by_field: BTreeMap<FacetField, Vec<Box<dyn Query>>> = BTreeMap::new();
     for filter in filters {
-        // A format is asked for as the source writes it (`text/csv`, `.csv`): the one value
-        // it has in the index.
+        // A format or licence is asked for as the source writes it (`text/csv`, `.csv`,
+        // `CC-BY-4.0`): the one value it has in the index.
         let value = match filter.field {
             FacetField::Format => ldtcat_model::extract::format_facet_value(&filter.value),
+            FacetField::Licence => ldtcat_model::extract::licence_facet_value(&filter.value),
             _ => filter.value.clone(),
         };
         let Some(facet) = facet_value(&value) else {

@@ -358,7 +358,7 @@ fn sorted_counts(counts: &FacetCounts, max: usize) -> Vec<FacetCount> {
 mod tests {
     use super::*;
     use crate::fixtures::{
-        fixture, index_of, record, BUILDINGS, CC0, CC_BY, ENVIRONMENT, RISK_ZONES, TRANSPORT,
+        fixture, index_of, record, BUILDINGS, ENVIRONMENT, RISK_ZONES, TRANSPORT,
     };
     use crate::FacetFilter;
 
@@ -473,7 +473,16 @@ mod tests {
         );
         assert_eq!(
             catalog.facet_counts(FacetField::Licence)?,
-            counts(&[(CC_BY, 5), (CC0, 3)])
+            counts(&[
+                (
+                    "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+                    5
+                ),
+                (
+                    "http://publications.europa.eu/resource/authority/licence/CC0",
+                    3
+                )
+            ])
         );
         let publishers = catalog.facet_counts(FacetField::Publisher)?;
         assert_eq!(publishers.len(), 9);

@@ -10,6 +10,8 @@ use ldtcat_vocab::authority::authority;
 use ldtcat_vocab::{ns, Kind};
 use oxrdf::{NamedOrBlankNode, Term, Triple};
 
+use crate::literal::Correction;
+use crate::split::Repair;
 use crate::summary::{
     pick_display, BoundingBox, LangString, NodeLabel, RecordQuality, RecordSummary,
     TemporalCoverage,
@@ -25,6 +27,11 @@ pub struct RecordFacts<'a> {
     pub kind: Kind,
     /// Source ids.
     pub sources: &'a [String],
+    /// The statements whose literal the source gave ill-typed, as it gave them: findings of
+    /// the record's quality.
+    pub corrections: &'a [Correction],
+    /// The statements in which parsing repaired an IRI or a language tag: findings too.
+    pub repairs: &'a [Repair],
 }
 
 struct View<'a> {
@@ -107,8 +114,25 @@ fn dcat(local: &str) -> String {
     format!("{}{local}", ns::DCAT)
 }
 
-/// The summary of one record.
+/// The summary of one record, with its metadata quality (unless switched off, see
+/// [`set_quality_assessment`]): what the index keeps.
 pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
+    let mut summary = summarize_unscored(facts, triples);
+    if quality_assessment_enabled() {
+        summary.quality = Some(record_quality(
+            triples,
+            facts.iri,
+            facts.kind,
+            facts.corrections,
+            facts.repairs,
+        ));
+    }
+    summary
+}
+
+/// [`summarize`] without the quality assessment, for the pages and interfaces that show a
+/// record and have no use for its score (the index has it).
+pub fn summarize_unscored(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
     let view = View { triples };
     let root = facts.iri;
     let mut parts: Vec<&str> = vec![root];
@@ -124,7 +148,11 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
                     .map(|f| format_facet_value(&f)),
             );
         }
-        licences.extend(view.texts(part, &dct("license")));
+        licences.extend(
+            view.texts(part, &dct("license"))
+                .into_iter()
+                .map(|licence| licence_facet_value(&licence)),
+        );
     }
     sort_dedup(&mut formats);
     sort_dedup(&mut licences);
@@ -184,7 +212,7 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             .map(|o| o.term())
             .collect(),
         labels: node_labels(triples),
-        quality: quality_assessment_enabled().then(|| record_quality(triples, root, facts.kind)),
+        quality: None,
     }
 }
 
@@ -211,8 +239,15 @@ pub fn quality_shapes_version() -> &'static str {
 }
 
 /// The quality the index keeps of a record (see [`RecordQuality`]).
-pub fn record_quality(triples: &[Triple], root: &str, kind: Kind) -> RecordQuality {
-    let assessment = ldtcat_quality::assess(triples, root, kind == Kind::Model);
+pub fn record_quality(
+    triples: &[Triple],
+    root: &str,
+    kind: Kind,
+    corrections: &[Correction],
+    repairs: &[Repair],
+) -> RecordQuality {
+    let corrected = corrected_values(corrections, repairs);
+    let assessment = ldtcat_quality::assess(triples, root, kind == Kind::Model, &corrected);
     let mandatory_violations = assessment.count(
         ldtcat_quality::ShapeGroup::Mandatory,
         ldtcat_quality::Severity::Violation,
@@ -223,6 +258,21 @@ pub fn record_quality(triples: &[Triple], root: &str, kind: Kind) -> RecordQuali
         mandatory_violations: u32::try_from(mandatory_violations).unwrap_or(u32::MAX),
         findings: assessment.finding_keys(),
     }
+}
+
+/// What ldtcat corrected in a record at ingest, as its quality assessment counts it.
+pub fn corrected_values(
+    corrections: &[Correction],
+    repairs: &[Repair],
+) -> Vec<ldtcat_quality::Corrected> {
+    corrections
+        .iter()
+        .map(|c| ldtcat_quality::Corrected::IllTypedLiteral(c.original.clone()))
+        .chain(repairs.iter().map(|r| ldtcat_quality::Corrected::Repaired {
+            predicate: r.predicate.as_str().to_owned(),
+            what: r.what.clone(),
+        }))
+        .collect()
 }
 
 /// The predicates that name a node, most specific first.
@@ -316,6 +366,34 @@ pub fn format_facet_value(value: &str) -> String {
     match authority().file_type(bare) {
         Some(file_type) => file_type.code.clone(),
         None => normalised,
+    }
+}
+
+/// The one value a licence has in search and facets, however the source wrote it: the EU
+/// authority IRI (else the SPDX IRI) of a licence the vendored tables know by any of its IRIs
+/// (`https://creativecommons.org/licenses/by/4.0/deed.fr` included), its EU code, SPDX id or
+/// label; an SPDX IRI for any licence of the SPDX list; otherwise the value as given.
+pub fn licence_facet_value(value: &str) -> String {
+    let value = value.trim();
+    let tables = authority();
+    // Creative Commons deeds and legal codes in a language are the licence itself.
+    let without_deed = value
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .filter(|(_, last)| last.starts_with("deed.") || last.starts_with("legalcode"))
+        .map_or(value, |(licence, _)| licence);
+    if let Some(licence) = tables
+        .licence_by_name(value)
+        .or_else(|| tables.licence_by_name(without_deed))
+    {
+        return licence.canonical_iri();
+    }
+    match tables.spdx_id(value) {
+        Some(id) => tables.licence_by_name(id).map_or_else(
+            || format!("http://spdx.org/licenses/{id}"),
+            |l| l.canonical_iri(),
+        ),
+        None => value.to_owned(),
     }
 }
 
@@ -506,5 +584,38 @@ mod tests {
             "application/x-unknown"
         );
         assert_eq!(format_facet_value("CityGML 3.0"), "CityGML 3.0");
+    }
+
+    #[test]
+    fn one_licence_is_one_facet_value() {
+        let cc_by = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0";
+        for written in [
+            cc_by,
+            "https://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+            "http://creativecommons.org/licenses/by/4.0/",
+            "https://creativecommons.org/licenses/by/4.0",
+            "https://creativecommons.org/licenses/by/4.0/deed.fr",
+            "https://creativecommons.org/licenses/by/4.0/legalcode.de",
+            "http://spdx.org/licenses/CC-BY-4.0",
+            "https://spdx.org/licenses/CC-BY-4.0.html",
+            "CC-BY-4.0",
+            "cc_by_4_0",
+            " CC BY 4.0 ",
+        ] {
+            assert_eq!(licence_facet_value(written), cc_by, "{written}");
+        }
+        assert_eq!(
+            licence_facet_value("https://www.etalab.gouv.fr/licence-ouverte-open-licence"),
+            "http://spdx.org/licenses/etalab-2.0"
+        );
+        assert_eq!(
+            licence_facet_value("https://spdx.org/licenses/gpl-3.0-only"),
+            "http://spdx.org/licenses/GPL-3.0-only"
+        );
+        assert_eq!(
+            licence_facet_value("https://example.org/our-licence"),
+            "https://example.org/our-licence"
+        );
+        assert_eq!(licence_facet_value("Free to reuse"), "Free to reuse");
     }
 }

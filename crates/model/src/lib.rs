@@ -21,7 +21,7 @@ pub use error::ModelError;
 pub use language::Languages;
 pub use parse::{ParseReport, RdfDocument};
 pub use record::{record_id, Record, RecordBuilder};
-pub use split::{split_records, RawRecord, SplitReport};
+pub use split::{split_records, RawRecord, Repair, SplitReport};
 pub use summary::{
     BoundingBox, LangString, NodeLabel, RecordQuality, RecordSummary, TemporalCoverage,
 };

@@ -129,6 +129,19 @@ impl Correction {
     pub fn original_ntriples(&self) -> String {
         self.original.to_string()
     }
+
+    /// The correction whose original statement is `ntriples` ([`Correction::original_ntriples`],
+    /// as provenance keeps it); `None` if it is not one N-Triples statement.
+    pub fn from_ntriples(ntriples: &str) -> Option<Correction> {
+        let line = format!("{ntriples} .\n");
+        let mut statements = oxrdfio::RdfParser::from_format(oxrdfio::RdfFormat::NTriples)
+            .for_slice(line.as_bytes());
+        let original = Triple::from(statements.next()?.ok()?);
+        statements
+            .next()
+            .is_none()
+            .then_some(Correction { original })
+    }
 }
 
 /// Replaces every ill-typed literal object of `triples` by its [`well_typed`] form and
@@ -272,6 +285,11 @@ mod tests {
         ];
         let corrections = make_well_typed(&mut triples);
         assert_eq!(corrections.len(), 1);
+        assert_eq!(
+            Correction::from_ntriples(&corrections[0].original_ntriples()),
+            Some(corrections[0].clone())
+        );
+        assert_eq!(Correction::from_ntriples("not a statement"), None);
         assert_eq!(
             corrections[0].original_ntriples(),
             "<https://example.org/d> <http://schema.org/startDate> \"2014\"^^<http://www.w3.org/2001/XMLSchema#date>"

@@ -1,17 +1,22 @@
-//! Lenient, streaming parsing of one RDF document, with repair of broken IRIs.
+//! Lenient, streaming parsing of one RDF document, with repair of broken IRIs and language
+//! tags.
 //!
 //! Real catalogues contain IRIs with spaces, TABs or relative references. The parser runs in
 //! Oxigraph's lenient mode with a base IRI; every IRI it yields is then checked: one that is
 //! not a valid absolute IRI is *repaired* (trimmed, then disallowed characters
 //! percent-encoded) when that makes it valid, otherwise its statement is *dropped*. Both are
-//! counted in the [`ParseReport`]. A syntax error is different: the document's structure is
+//! counted in the [`ParseReport`]. Lenient mode passes language tags through unchecked too
+//! (`xml:lang="en_GB"`, `"@language": "English"`): one that is not BCP 47 is repaired (`_`
+//! read as `-`) or dropped (the value kept as a plain string), and counted as a repair. A
+//! syntax error is different: the document's structure is
 //! unknown past it, so the whole document is rejected with its line and column and nothing of
 //! it is used.
 
 use std::io::Read;
 
+use oxilangtag::LanguageTag;
 use oxiri::Iri;
-use oxrdf::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxrdf::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxrdfio::{RdfFormat, RdfParseError, RdfParser};
 
 use crate::ModelError;
@@ -87,6 +92,17 @@ impl<'a> RdfDocument<'a> {
         report: &mut ParseReport,
         mut on_quad: impl FnMut(Quad) -> Result<(), ModelError>,
     ) -> Result<(), ModelError> {
+        self.for_each_quad_noting_repairs(report, |quad, _| on_quad(quad))
+    }
+
+    /// [`RdfDocument::for_each_quad`], telling `on_quad` what was repaired in each statement
+    /// (`<bad> -> <good>`, `language tag "en_US" -> "en-US"`), so that the records holding
+    /// them can count it.
+    pub fn for_each_quad_noting_repairs(
+        &self,
+        report: &mut ParseReport,
+        mut on_quad: impl FnMut(Quad, Option<&str>) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
         let mut parser = RdfParser::from_format(self.format).lenient();
         if let Some(base_iri) = &self.base_iri {
             parser = parser.with_base_iri(base_iri.as_str()).map_err(|error| {
@@ -112,11 +128,11 @@ impl<'a> RdfDocument<'a> {
             let quad = quad.map_err(|error| self.parse_error(error))?;
             report.statements += 1;
             match repair_quad(quad) {
-                Repaired::Unchanged(quad) => on_quad(quad)?,
+                Repaired::Unchanged(quad) => on_quad(quad, None)?,
                 Repaired::Fixed(quad, what) => {
                     report.repaired += 1;
                     report.note(format!("repaired {what}"));
-                    on_quad(quad)?;
+                    on_quad(quad, Some(&what))?;
                 }
                 Repaired::Dropped(what) => {
                     report.dropped += 1;
@@ -173,6 +189,7 @@ fn repair_quad(quad: Quad) -> Repaired {
             Ok(node) => Term::NamedNode(node),
             Err(bad) => return Repaired::Dropped(bad),
         },
+        Term::Literal(literal) => Term::Literal(repair_language(literal, &mut fixes)),
         other => other,
     };
     let graph_name = match quad.graph_name {
@@ -205,6 +222,30 @@ fn repair_iri(node: NamedNode, fixes: &mut Vec<String>) -> Result<NamedNode, Str
             Ok(NamedNode::new_unchecked(repaired))
         }
         Err(error) => Err(format!("<{}>: {error}", escape_for_message(node.as_str()))),
+    }
+}
+
+/// A literal whose language tag is not well-formed BCP 47 (the lenient parsers pass
+/// `xml:lang="en_US"` or `"@language": "English"` through): the tag with `_` read as `-`
+/// when that makes it well-formed, otherwise the value as a plain string.
+fn repair_language(literal: Literal, fixes: &mut Vec<String>) -> Literal {
+    let Some(tag) = literal.language() else {
+        return literal;
+    };
+    if LanguageTag::parse(tag).is_ok() {
+        return literal;
+    }
+    let shown = escape_for_message(tag);
+    let candidate = tag.trim().replace('_', "-");
+    match LanguageTag::parse(candidate.as_str()) {
+        Ok(_) => {
+            fixes.push(format!("language tag \"{shown}\" -> \"{candidate}\""));
+            Literal::new_language_tagged_literal_unchecked(literal.value(), candidate)
+        }
+        Err(_) => {
+            fixes.push(format!("language tag \"{shown}\" is not BCP 47: dropped"));
+            Literal::new_simple_literal(literal.value())
+        }
     }
 }
 
@@ -248,6 +289,44 @@ mod tests {
             Ok(())
         })?;
         Ok((quads, report))
+    }
+
+    #[test]
+    fn language_tags_that_are_not_bcp_47_are_repaired_or_dropped() {
+        let xml = r#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dct="http://purl.org/dc/terms/">
+  <rdf:Description rdf:about="http://a/s">
+    <dct:title xml:lang="en_GB">Air quality</dct:title>
+    <dct:description xml:lang="English language">Stations</dct:description>
+    <dct:alternative xml:lang="nl-BE">Luchtkwaliteit</dct:alternative>
+  </rdf:Description>
+</rdf:RDF>"#;
+        let document = RdfDocument::from_slice("test.rdf", None, RdfFormat::RdfXml, xml.as_bytes());
+        let mut report = ParseReport::default();
+        let mut seen = Vec::new();
+        document
+            .for_each_quad_noting_repairs(&mut report, |quad, repaired| {
+                seen.push((quad.object.to_string(), repaired.map(str::to_owned)));
+                Ok(())
+            })
+            .expect("parses");
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                // (The RDF/XML parser gives tags in lower case.)
+                (
+                    "\"Air quality\"@en-gb".to_owned(),
+                    Some("language tag \"en_gb\" -> \"en-gb\"".to_owned())
+                ),
+                ("\"Luchtkwaliteit\"@nl-be".to_owned(), None),
+                (
+                    "\"Stations\"".to_owned(),
+                    Some("language tag \"english language\" is not BCP 47: dropped".to_owned())
+                ),
+            ]
+        );
+        assert_eq!(report.repaired, 2);
     }
 
     #[test]

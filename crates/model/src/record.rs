@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::canon::{canonicalize, hex};
 use crate::classify::classify;
 use crate::literal::{make_well_typed, Correction};
-use crate::split::RawRecord;
+use crate::split::{RawRecord, Repair};
 
 /// One catalogued resource, ready to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,8 @@ pub struct Record {
     /// The statements whose ill-typed literal was replaced by a well-typed one
     /// ([`crate::literal`]), as the source gave them.
     pub corrections: Vec<Correction>,
+    /// The statements in which parsing repaired an IRI or a language tag.
+    pub repairs: Vec<Repair>,
 }
 
 /// The record id of a resource IRI.
@@ -105,6 +107,7 @@ impl<'r> RecordBuilder<'r> {
             hash: canonical.hash,
             skolemized,
             corrections,
+            repairs: raw.repairs,
         }
     }
 

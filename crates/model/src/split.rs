@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use ldtcat_vocab::{ns, RuleSet};
-use oxrdf::{BlankNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxrdf::{BlankNode, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 
 use crate::parse::{ParseReport, RdfDocument};
 use crate::ModelError;
@@ -39,6 +39,35 @@ pub struct RawRecord {
     /// The closure's statements without duplicates: the record's own statements in document
     /// order, then those about nodes it shares with other records.
     pub triples: Vec<Triple>,
+    /// Those of its statements that parsing repaired (an IRI, a language tag), with what was
+    /// repaired ([`crate::parse`]).
+    pub repairs: Vec<Repair>,
+}
+
+/// A statement of a record that parsing repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// The statement's predicate (as repaired).
+    pub predicate: NamedNode,
+    /// What was repaired: `<bad> -> <good>`, `language tag "en_US" -> "en-us"`.
+    pub what: String,
+}
+
+impl Repair {
+    /// The form the record's provenance keeps (`ldt:repairedStatement`): the predicate's
+    /// IRI, a tab, what was repaired.
+    pub fn to_provenance(&self) -> String {
+        format!("{}\t{}", self.predicate.as_str(), self.what)
+    }
+
+    /// The repair of a [`Repair::to_provenance`] text; `None` if it is not one.
+    pub fn from_provenance(text: &str) -> Option<Repair> {
+        let (predicate, what) = text.split_once('\t')?;
+        Some(Repair {
+            predicate: NamedNode::new(predicate).ok()?,
+            what: what.to_owned(),
+        })
+    }
 }
 
 /// What splitting found besides the records.
@@ -167,7 +196,19 @@ pub fn split_records(
     let mut position = 0u64;
     let mut next_emission = 0usize;
     let mut second_pass_report = ParseReport::default();
-    document.for_each_quad(&mut second_pass_report, |quad: Quad| {
+    // The repaired statements of the document (only those), for the records holding them.
+    let mut repairs: HashMap<Triple, String> = HashMap::new();
+    document.for_each_quad_noting_repairs(&mut second_pass_report, |quad: Quad, repaired| {
+        if let Some(what) = repaired {
+            repairs.insert(
+                Triple::new(
+                    quad.subject.clone(),
+                    quad.predicate.clone(),
+                    quad.object.clone(),
+                ),
+                what.to_owned(),
+            );
+        }
         let subject = subject_key(&quad.subject, &mut blanks);
         // Numbered for its side effect: blank nodes must get the same numbers as in pass 1.
         object_key(&quad.object, &mut blanks);
@@ -204,6 +245,7 @@ pub fn split_records(
                 &mut shared,
                 &plan,
                 record,
+                &repairs,
                 &mut on_record,
             )?;
         }
@@ -217,6 +259,7 @@ pub fn split_records(
             &mut shared,
             &plan,
             record as usize,
+            &repairs,
             &mut on_record,
         )?;
     }
@@ -277,6 +320,7 @@ fn emit(
     shared: &mut SharedStatements,
     plan: &EmissionPlan,
     record: usize,
+    repairs: &HashMap<Triple, String>,
     on_record: &mut impl FnMut(RawRecord) -> Result<(), ModelError>,
 ) -> Result<(), ModelError> {
     let triples = pending[record].take();
@@ -291,7 +335,24 @@ fn emit(
     let mut seen = HashSet::with_capacity(triples.len());
     triples.retain(|triple| seen.insert(triple.clone()));
     triples.extend(shared_triples);
-    on_record(RawRecord { root, triples })
+    let repairs = if repairs.is_empty() {
+        Vec::new()
+    } else {
+        triples
+            .iter()
+            .filter_map(|triple| {
+                repairs.get(triple).map(|what| Repair {
+                    predicate: triple.predicate.clone(),
+                    what: what.clone(),
+                })
+            })
+            .collect()
+    };
+    on_record(RawRecord {
+        root,
+        triples,
+        repairs,
+    })
 }
 
 fn read_structure(

@@ -62,7 +62,9 @@ pub struct RecordSummary {
     /// Media types and formats of the resource and its distributions, one value per format
     /// ([`crate::extract::format_facet_value`]: `CSV` for `text/csv`, `.csv` and the EU IRI).
     pub formats: Vec<String>,
-    /// Licence IRIs (or literals) of the resource and its distributions.
+    /// Licences of the resource and its distributions, one value per licence
+    /// ([`crate::extract::licence_facet_value`]: the EU authority IRI for `CC-BY-4.0`, the
+    /// creativecommons.org IRIs and the SPDX IRI).
     pub licences: Vec<String>,
     /// Ids of the sources that deliver the record.
     pub sources: Vec<String>,

@@ -149,6 +149,8 @@ pub fn index(pages: &[PathBuf], dir: &Path) -> Result<(Raw, f64)> {
                 iri: &record.iri,
                 kind: record.kind,
                 sources: &sources,
+                corrections: &record.corrections,
+                repairs: &record.repairs,
             };
             summaries.push(summarize(&facts, &record.triples));
             Ok(())

@@ -1,6 +1,7 @@
 //! One record's whole assessment, as ingest, the pages and the API use it: every shape set
 //! that applies (the DCAT-AP 3.0.0 mandatory, recommended, range, vocabulary and deprecation
-//! shapes; the MLDCAT-AP 3.1.0 shapes for models), each reported apart, and the score.
+//! shapes; the MLDCAT-AP 3.1.0 shapes for models), each reported apart, the values corrected
+//! at ingest (ill-typed literals), and the score.
 //!
 //! A pure function of the record's statements and the embedded shapes
 //! ([`crate::shapes_version`]): what is computed at ingest (the score and finding keys the
@@ -10,6 +11,7 @@ use oxrdf::{NamedNode, Term, Triple};
 
 use crate::graph::DataGraph;
 use crate::score::{score_graph, Score};
+use crate::terms::{short_iri, short_term};
 use crate::validate::validate_graph;
 use crate::{Finding, Severity, ShapeSet};
 
@@ -29,17 +31,21 @@ pub enum ShapeGroup {
     Deprecated,
     /// MLDCAT-AP 3.1.0, for machine-learning models.
     MlDcatAp,
+    /// Not shapes: values ldtcat corrected at ingest ([`Corrected`]): literals the source
+    /// gave ill-typed (`"2014"^^xsd:date`), IRIs repaired, language tags that are not BCP 47.
+    Corrected,
 }
 
 impl ShapeGroup {
     /// Every group, in report order.
-    pub const ALL: [ShapeGroup; 6] = [
+    pub const ALL: [ShapeGroup; 7] = [
         ShapeGroup::Mandatory,
         ShapeGroup::Recommended,
         ShapeGroup::Range,
         ShapeGroup::Vocabularies,
         ShapeGroup::Deprecated,
         ShapeGroup::MlDcatAp,
+        ShapeGroup::Corrected,
     ];
 
     /// The name in keys, URLs and JSON (`mandatory`, `mldcat-ap`, ...).
@@ -51,6 +57,7 @@ impl ShapeGroup {
             ShapeGroup::Vocabularies => "vocabularies",
             ShapeGroup::Deprecated => "deprecated",
             ShapeGroup::MlDcatAp => "mldcat-ap",
+            ShapeGroup::Corrected => "corrected",
         }
     }
 
@@ -61,15 +68,16 @@ impl ShapeGroup {
             .find(|group| group.as_str() == name)
     }
 
-    fn shapes(self) -> &'static ShapeSet {
-        match self {
+    fn shapes(self) -> Option<&'static ShapeSet> {
+        Some(match self {
             ShapeGroup::Mandatory => ShapeSet::dcat_ap_mandatory(),
             ShapeGroup::Recommended => ShapeSet::dcat_ap_recommended(),
             ShapeGroup::Range => ShapeSet::dcat_ap_range(),
             ShapeGroup::Vocabularies => ShapeSet::dcat_ap_vocabularies(),
             ShapeGroup::Deprecated => ShapeSet::dcat_ap_deprecated(),
             ShapeGroup::MlDcatAp => ShapeSet::mldcat_ap(),
-        }
+            ShapeGroup::Corrected => return None,
+        })
     }
 }
 
@@ -123,18 +131,40 @@ impl Assessment {
     }
 }
 
+/// A value of a record that ldtcat corrected at ingest: one [`ShapeGroup::Corrected`]
+/// finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corrected {
+    /// A statement whose literal the source gave ill-typed, as the source gave it.
+    IllTypedLiteral(Triple),
+    /// A statement of `predicate` in which parsing repaired an IRI (`<bad> -> <good>`) or a
+    /// language tag that is not BCP 47 (`language tag "en_US" -> "en-us"`).
+    Repaired {
+        /// The predicate's IRI.
+        predicate: String,
+        /// What was repaired.
+        what: String,
+    },
+}
+
 /// Assesses the record whose resource is `record_iri` from its statements; `is_model` adds
-/// the MLDCAT-AP shapes.
-pub fn assess(triples: &[Triple], record_iri: &str, is_model: bool) -> Assessment {
-    let groups: Vec<ShapeGroup> = ShapeGroup::ALL
+/// the MLDCAT-AP shapes; `corrections` are what ldtcat corrected in it at ingest.
+pub fn assess(
+    triples: &[Triple],
+    record_iri: &str,
+    is_model: bool,
+    corrections: &[Corrected],
+) -> Assessment {
+    let groups: Vec<(ShapeGroup, &ShapeSet)> = ShapeGroup::ALL
         .into_iter()
         .filter(|group| is_model || *group != ShapeGroup::MlDcatAp)
+        .filter_map(|group| Some((group, group.shapes()?)))
         .collect();
     // One index of the statements for every shape set and the score.
     let graph = DataGraph::new(triples);
     let mut results: Vec<Vec<Finding>> = groups
         .iter()
-        .map(|group| validate_graph(group.shapes(), &graph))
+        .map(|(_, shapes)| validate_graph(shapes, &graph))
         .collect();
     // A stable order whatever the hash maps' seeds: by shape, node, path, constraint, value.
     for findings in &mut results {
@@ -151,16 +181,79 @@ pub fn assess(triples: &[Triple], record_iri: &str, is_model: bool) -> Assessmen
     }
     let record = Term::NamedNode(NamedNode::new_unchecked(record_iri));
     let score = score_graph(&graph, &record, &results[0]);
-    let findings = groups
+    let mut corrected: Vec<Finding> = corrections
+        .iter()
+        .filter_map(|correction| corrected_finding(correction, &record))
+        .collect();
+    corrected.sort_by_cached_key(|f| {
+        (
+            f.focus_node.to_string(),
+            f.result_path.clone(),
+            f.message.clone(),
+        )
+    });
+    let mut findings: Vec<GroupedFinding> = groups
         .into_iter()
         .zip(results)
-        .flat_map(|(group, findings)| {
+        .flat_map(|((group, _), findings)| {
             findings
                 .into_iter()
                 .map(move |finding| GroupedFinding { group, finding })
         })
         .collect();
+    findings.extend(corrected.into_iter().map(|finding| GroupedFinding {
+        group: ShapeGroup::Corrected,
+        finding,
+    }));
     Assessment { findings, score }
+}
+
+/// The components of [`ShapeGroup::Corrected`] findings (not SHACL's: ldtcat's).
+const ILL_TYPED_LITERAL: &str =
+    "https://w3id.org/ldtcat/quality#IllTypedLiteralConstraintComponent";
+const REPAIRED_IRI: &str = "https://w3id.org/ldtcat/quality#RepairedIriConstraintComponent";
+const LANGUAGE_TAG: &str = "https://w3id.org/ldtcat/quality#LanguageTagConstraintComponent";
+
+/// The finding of a correction (a warning: the value is served corrected).
+fn corrected_finding(correction: &Corrected, record: &Term) -> Option<Finding> {
+    Some(match correction {
+        Corrected::IllTypedLiteral(original) => {
+            let Term::Literal(literal) = &original.object else {
+                return None;
+            };
+            let path = short_iri(original.predicate.as_str());
+            Finding {
+                focus_node: original.subject.clone().into(),
+                message: format!(
+                    "{path} value {} is not a valid {} literal (served corrected)",
+                    short_term(original.object.as_ref()),
+                    short_iri(literal.datatype().as_str())
+                ),
+                result_path: Some(path),
+                source_shape: String::new(),
+                component: ILL_TYPED_LITERAL,
+                severity: Severity::Warning,
+                value: Some(original.object.clone()),
+            }
+        }
+        Corrected::Repaired { predicate, what } => {
+            let path = short_iri(predicate);
+            let component = if what.starts_with("language tag") {
+                LANGUAGE_TAG
+            } else {
+                REPAIRED_IRI
+            };
+            Finding {
+                focus_node: record.clone(),
+                message: format!("{path}: {what} (served repaired)"),
+                result_path: Some(path),
+                source_shape: String::new(),
+                component,
+                severity: Severity::Warning,
+                value: None,
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -181,7 +274,7 @@ mod tests {
             r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
             <https://example.org/d> a dcat:Dataset ; dct:title "Air"@en ; dcat:keyword "air"@en ."#,
         );
-        let assessment = assess(&record, "https://example.org/d", false);
+        let assessment = assess(&record, "https://example.org/d", false, &[]);
         let keys = assessment.finding_keys();
         assert!(
             keys.contains(&"mandatory dct:description MinCount".to_owned()),
@@ -203,5 +296,48 @@ mod tests {
             .find(|i| i.id == "keyword")
             .expect("indicator");
         assert!(keyword.passed);
+    }
+
+    #[test]
+    fn a_corrected_literal_is_a_warning_of_its_own_group() {
+        let record = triples(
+            r#"<https://example.org/d> a <http://www.w3.org/ns/dcat#Dataset> ;
+                <http://purl.org/dc/terms/issued> "2014"^^<http://www.w3.org/2001/XMLSchema#gYear> ."#,
+        );
+        let corrected = triples(
+            r#"<https://example.org/d> <http://purl.org/dc/terms/issued> "2014"^^<http://www.w3.org/2001/XMLSchema#date> ."#,
+        );
+        let mut corrected: Vec<Corrected> = corrected
+            .into_iter()
+            .map(Corrected::IllTypedLiteral)
+            .collect();
+        corrected.push(Corrected::Repaired {
+            predicate: "http://purl.org/dc/terms/title".to_owned(),
+            what: "language tag \"en_GB\" -> \"en-gb\"".to_owned(),
+        });
+        let assessment = assess(&record, "https://example.org/d", false, &corrected);
+        let found: Vec<&GroupedFinding> = assessment
+            .findings
+            .iter()
+            .filter(|f| f.group == ShapeGroup::Corrected)
+            .collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].key(), "corrected dct:issued IllTypedLiteral");
+        assert_eq!(found[1].key(), "corrected dct:title LanguageTag");
+        assert_eq!(found[0].finding.severity, Severity::Warning);
+        assert!(
+            found[0]
+                .finding
+                .message
+                .contains("not a valid xsd:date literal"),
+            "{}",
+            found[0].finding.message
+        );
+        assert_eq!(
+            assessment.count(ShapeGroup::Corrected, Severity::Warning),
+            2
+        );
+        let without = assess(&record, "https://example.org/d", false, &[]);
+        assert_eq!(without.score, assessment.score);
     }
 }

@@ -11,7 +11,7 @@ mod shapes;
 mod terms;
 mod validate;
 
-pub use assess::{assess, Assessment, GroupedFinding, ShapeGroup};
+pub use assess::{assess, Assessment, Corrected, GroupedFinding, ShapeGroup};
 pub use error::QualityError;
 pub use finding::Finding;
 pub use path::Path;

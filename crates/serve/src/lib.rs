@@ -69,6 +69,10 @@ pub fn router(state: AppState) -> Router {
         .route("/resources/{id}", get(pages::record::record))
         .route("/sources", get(pages::sources::sources))
         .route(
+            "/sources/{id}/quality",
+            get(pages::source_quality::source_quality),
+        )
+        .route(
             "/admin/harvest/{source}",
             post(harvest_admin::start_harvest),
         )

@@ -31,7 +31,14 @@ pub(crate) const METRIC: &str = "https://w3id.org/ldtcat/quality#";
 
 /// The assessment of a stored record.
 pub(crate) fn assess_record(record: &StoredRecord) -> Assessment {
-    ldtcat_quality::assess(&record.triples, &record.iri, record.kind == Kind::Model)
+    let corrected =
+        ldtcat_model::extract::corrected_values(&record.corrections(), &record.repairs());
+    ldtcat_quality::assess(
+        &record.triples,
+        &record.iri,
+        record.kind == Kind::Model,
+        &corrected,
+    )
 }
 
 /// `/api/quality` parameters: `record` (an id), or `source` (an id), or neither (everything).
@@ -115,6 +122,10 @@ struct CatalogueQualityJson {
     records: usize,
     /// Records with a score (all, once indexed with this version).
     scored: usize,
+    /// Their mean score (out of `max_measured`), `null` when none is scored.
+    mean: Option<f64>,
+    /// The points ldtcat measures (the MQA's 405 less the network indicators).
+    max_measured: u32,
     /// By the MQA's ratings of the scores scaled to 405: `Excellent`, `Good`, `Sufficient`,
     /// `Bad`.
     ratings: Vec<(&'static str, usize)>,
@@ -122,8 +133,26 @@ struct CatalogueQualityJson {
     distribution: Vec<BucketJson>,
     /// The most frequent kinds of finding (`mandatory dct:description MinCount`).
     findings: Vec<FindingCountJson>,
+    /// A source's quality at the end of each of its last harvest runs, newest first (empty
+    /// for the whole catalogue).
+    trend: Vec<TrendJson>,
     shapes_version: &'static str,
 }
+
+/// A source's quality when one of its harvest runs ended.
+#[derive(Debug, Serialize)]
+struct TrendJson {
+    run: String,
+    ended: Option<String>,
+    status: &'static str,
+    scored: u64,
+    mean: f64,
+    /// Records per rating, as in `ratings`.
+    ratings: Vec<(&'static str, u64)>,
+}
+
+/// How many runs a source's trend has at most.
+pub(crate) const TREND_RUNS: usize = 30;
 
 /// The MQA's rating of a score out of `max_measured`, scaled to the MQA's 405 points (the
 /// network indicators are not measured here).
@@ -205,10 +234,35 @@ fn catalogue_json(
             "no record of this source is catalogued",
         ));
     }
+    let runs = match &source {
+        Some(id) => state.store.runs_of_source(id, TREND_RUNS)?,
+        None => Vec::new(),
+    };
+    let trend = runs
+        .iter()
+        .filter_map(|run| {
+            let quality = run.quality.as_ref()?;
+            Some(TrendJson {
+                run: run.run_id.clone(),
+                ended: run.ended_at.map(|t| t.to_rfc3339()),
+                status: run.status.as_str(),
+                scored: quality.scored,
+                mean: quality.mean,
+                ratings: ldtcat_index::RATINGS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .zip(quality.ratings)
+                    .collect(),
+            })
+        })
+        .collect();
     Ok(CatalogueQualityJson {
         source,
         records: report.records,
         scored: report.scored,
+        mean: report.mean,
+        max_measured: ldtcat_quality::max_measured(),
+        trend,
         ratings: report.ratings,
         distribution: report
             .distribution

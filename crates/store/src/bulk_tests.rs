@@ -69,6 +69,8 @@ fn fresh_records_are_bulk_loaded_complete_and_numbered_in_order() {
             iri: &record.iri,
             kind: record.kind,
             sources: &["s".to_owned()],
+            corrections: &record.corrections,
+            repairs: &record.repairs,
         };
         assert_eq!(
             stored.summary(),

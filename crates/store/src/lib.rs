@@ -19,7 +19,7 @@ pub use error::StoreError;
 pub use federation::Origin;
 pub use feed::{FeedEntry, BUCKET_SIZE};
 pub use read::{Provenance, StoreStats, StoredRecord};
-pub use runs::{run_iri, HarvestRun, RunStatus, MAX_STORED_MESSAGES};
+pub use runs::{run_iri, HarvestRun, RunQuality, RunStatus, MAX_STORED_MESSAGES};
 pub use tombstone::{Tombstone, WithdrawOutcome};
 pub use write::{RecordWrite, WriteOutcome};
 

@@ -33,6 +33,9 @@ pub struct Provenance {
     /// The statements of this source's description whose literal was ill-typed, as the
     /// source gave them (N-Triples; `ldt:correctedStatement`); what is stored is corrected.
     pub corrected: Vec<String>,
+    /// The statements of this source's description in which parsing repaired an IRI or a
+    /// language tag (`ldt:repairedStatement`: the predicate, a tab, what was repaired).
+    pub repaired: Vec<String>,
 }
 
 /// A record as stored: its CatalogRecord and (when asked for) its statements.
@@ -123,23 +126,64 @@ fn subject_quads<'a>(store: &'a Store, subject: &'a NamedNode) -> oxigraph::stor
 }
 
 impl StoredRecord {
+    /// The statements of the stored description whose literal its source gave ill-typed, as
+    /// the source gave them (from the primary source's provenance).
+    pub fn corrections(&self) -> Vec<ldtcat_model::literal::Correction> {
+        self.provenance
+            .iter()
+            .filter(|p| p.source_id == self.primary_source)
+            .flat_map(|p| &p.corrected)
+            .filter_map(|ntriples| ldtcat_model::literal::Correction::from_ntriples(ntriples))
+            .collect()
+    }
+
+    /// The statements of the stored description in which parsing repaired an IRI or a
+    /// language tag (from the primary source's provenance).
+    pub fn repairs(&self) -> Vec<ldtcat_model::Repair> {
+        self.provenance
+            .iter()
+            .filter(|p| p.source_id == self.primary_source)
+            .flat_map(|p| &p.repaired)
+            .filter_map(|text| ldtcat_model::Repair::from_provenance(text))
+            .collect()
+    }
+
     /// The searchable summary of this record: what the index holds, and what pages show;
     /// `changed` is the record's last change here.
     pub fn summary(&self) -> ldtcat_model::summary::RecordSummary {
+        self.summary_with(ldtcat_model::extract::summarize)
+    }
+
+    /// [`StoredRecord::summary`] without the quality assessment (for showing the record).
+    pub fn summary_unscored(&self) -> ldtcat_model::summary::RecordSummary {
+        self.summary_with(ldtcat_model::extract::summarize_unscored)
+    }
+
+    fn summary_with(
+        &self,
+        summarize: fn(
+            &ldtcat_model::extract::RecordFacts<'_>,
+            &[oxigraph::model::Triple],
+        ) -> ldtcat_model::summary::RecordSummary,
+    ) -> ldtcat_model::summary::RecordSummary {
         let sources: Vec<String> = self
             .provenance
             .iter()
             .map(|p| p.source_id.clone())
             .collect();
+        let corrections = self.corrections();
+        let repairs = self.repairs();
         let facts = ldtcat_model::extract::RecordFacts {
             id: &self.id,
             iri: &self.iri,
             kind: self.kind,
             sources: &sources,
+            corrections: &corrections,
+            repairs: &repairs,
         };
         ldtcat_model::summary::RecordSummary {
             changed: self.modified,
-            ..ldtcat_model::extract::summarize(&facts, &self.triples)
+            ..summarize(&facts, &self.triples)
         }
     }
 }
@@ -226,16 +270,8 @@ impl CatalogStore {
                         .get(iri(ns::DSPACE, "participantId").as_str())
                         .and_then(|v| v.first())
                         .map(literal_text),
-                    corrected: {
-                        let mut corrected: Vec<String> = p
-                            .get(ldt("correctedStatement").as_str())
-                            .into_iter()
-                            .flatten()
-                            .map(literal_text)
-                            .collect();
-                        corrected.sort();
-                        corrected
-                    },
+                    corrected: sorted_texts(&p, "correctedStatement"),
+                    repaired: sorted_texts(&p, "repairedStatement"),
                 });
             }
         }
@@ -306,4 +342,16 @@ impl CatalogStore {
         }
         Ok(stats)
     }
+}
+
+/// The texts of `local` (an `ldt:` property) in `properties`, sorted.
+fn sorted_texts(properties: &BTreeMap<String, Vec<Term>>, local: &str) -> Vec<String> {
+    let mut texts: Vec<String> = properties
+        .get(ldt(local).as_str())
+        .into_iter()
+        .flatten()
+        .map(literal_text)
+        .collect();
+    texts.sort();
+    texts
 }

@@ -48,7 +48,7 @@ impl RunStatus {
 pub const MAX_STORED_MESSAGES: usize = 200;
 
 /// The report of one harvest run of one source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HarvestRun {
     /// Unique id: `{source_id}:{start time, compact}`.
     pub run_id: String,
@@ -90,7 +90,29 @@ pub struct HarvestRun {
     /// Peer sources: the feed cursor reached (the sequence number of the last change read
     /// and applied), saved after every page so that the next run resumes from it.
     pub cursor: Option<String>,
+    /// The source's metadata quality when the run ended (none while running, or when the
+    /// catalogue does not assess quality): the points of a source's trend across runs.
+    pub quality: Option<RunQuality>,
 }
+
+/// A source's metadata quality at the end of a run, as the index counted it then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunQuality {
+    /// Records of the source with a score.
+    pub scored: u64,
+    /// Their mean score (out of the points measured).
+    pub mean: f64,
+    /// Records per MQA rating (`Excellent`, `Good`, `Sufficient`, `Bad`), in that order.
+    pub ratings: [u64; 4],
+}
+
+/// The names of [`RunQuality::ratings`], as stored (`ldt:qualityExcellent`, ...).
+const RATING_PREDICATES: [&str; 4] = [
+    "qualityExcellent",
+    "qualityGood",
+    "qualitySufficient",
+    "qualityBad",
+];
 
 impl HarvestRun {
     /// A run of `source_id` starting now.
@@ -114,6 +136,7 @@ impl HarvestRun {
             etag: None,
             last_modified: None,
             cursor: None,
+            quality: None,
         }
     }
 
@@ -195,6 +218,13 @@ impl CatalogStore {
         }
         if let Some(cursor) = &run.cursor {
             statements.push((ldt("feedCursor"), text(cursor)));
+        }
+        if let Some(quality) = &run.quality {
+            statements.push((ldt("qualityScored"), integer(quality.scored)));
+            statements.push((ldt("qualityMean"), Literal::from(quality.mean).into()));
+            for (local, count) in RATING_PREDICATES.iter().zip(quality.ratings) {
+                statements.push((ldt(local), integer(count)));
+            }
         }
         for (n, error) in run.errors.iter().enumerate() {
             statements.push((ldt("runError"), text(&format!("{n:04} {error}"))));
@@ -340,6 +370,13 @@ impl CatalogStore {
             etag: value(ldt("etag")),
             last_modified: value(ldt("lastModified")),
             cursor: value(ldt("feedCursor")),
+            quality: value(ldt("qualityMean"))
+                .and_then(|mean| mean.parse().ok())
+                .map(|mean| RunQuality {
+                    scored: count("qualityScored"),
+                    mean,
+                    ratings: RATING_PREDICATES.map(count),
+                }),
         }))
     }
 }

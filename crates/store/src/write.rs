@@ -424,6 +424,12 @@ pub(crate) fn provenance_statements(
             Literal::new_simple_literal(correction.original_ntriples()).into(),
         ));
     }
+    for repair in &write.record.repairs {
+        statements.push((
+            ldt("repairedStatement"),
+            Literal::new_simple_literal(repair.to_provenance()).into(),
+        ));
+    }
     if let Some(run_id) = run_id {
         statements.push((
             ldt("harvestRun"),

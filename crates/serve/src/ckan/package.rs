@@ -176,7 +176,7 @@ pub(crate) fn ckan_time(time: &DateTime<Utc>) -> String {
 /// The package of a stored record (read with its statements).
 pub(crate) fn package_of(record: &StoredRecord, site: &SiteSettings) -> Package {
     let description = describe(&record.iri, &record.triples);
-    let summary = record.summary();
+    let summary = record.summary_unscored();
     let licence = licence_fields(&description, &summary);
     let contact = description.contacts.first();
     let creator = description.creators.first();
@@ -254,7 +254,12 @@ fn licence_value(licence: &Reference, facet_values: &[String]) -> Option<String>
         return Some(iri.clone());
     }
     match licence.labels.as_slice() {
-        [literal] if facet_values.contains(&literal.value) => Some(literal.value.clone()),
+        [literal]
+            if facet_values
+                .contains(&ldtcat_model::extract::licence_facet_value(&literal.value)) =>
+        {
+            Some(literal.value.clone())
+        }
         _ => None,
     }
 }

@@ -191,7 +191,7 @@ async fn answer(
                 })?;
             let requirements = requirements_of(&record.iri, &record.triples);
             let assessment = context.assessor().assess(&requirements);
-            let summary = record.summary();
+            let summary = record.summary_unscored();
             return Ok::<_, ServeError>(CompatibilityResponse {
                 profile,
                 component: Some(ComponentJson {

@@ -1,9 +1,11 @@
-//! The HTML pages: home, search, record and sources, and what their templates share.
+//! The HTML pages: home, search, record, sources and a source's quality, and what their
+//! templates share.
 
 pub mod home;
 pub mod record;
 mod schema_org;
 pub mod search;
+pub mod source_quality;
 pub mod sources;
 
 use ldtcat_index::SearchHit;

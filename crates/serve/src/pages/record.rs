@@ -291,7 +291,7 @@ async fn record_page(
 }
 
 fn record_view(state: &AppState, record: StoredRecord, locale: &Locale) -> RecordPage {
-    let summary = record.summary();
+    let summary = record.summary_unscored();
     let t = locale.messages;
     let mut title = LocalText::pick(&summary.titles, locale);
     if title.text.is_empty() {
@@ -418,7 +418,12 @@ fn provenance_view(provenance: &Provenance, primary_source: &str) -> ProvenanceV
             )
             .collect::<Vec<_>>()
             .join("; "),
-        corrected: provenance.corrected.clone(),
+        corrected: provenance
+            .corrected
+            .iter()
+            .cloned()
+            .chain(provenance.repaired.iter().map(|r| r.replace('\t', ": ")))
+            .collect(),
     }
 }
 

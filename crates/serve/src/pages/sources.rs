@@ -40,6 +40,8 @@ struct SourceView {
     /// Peer sources: the feed cursor.
     cursor: Option<String>,
     runs: Vec<RunView>,
+    /// Its quality page.
+    quality_href: String,
 }
 
 #[derive(Template)]
@@ -78,7 +80,7 @@ fn run_view(run: &HarvestRun) -> RunView {
     }
 }
 
-fn source_view(status: SourceStatus) -> SourceView {
+fn source_view(status: SourceStatus, locale: &Locale) -> SourceView {
     let records = status.records;
     let last_success = status
         .last_success()
@@ -91,7 +93,6 @@ fn source_view(status: SourceStatus) -> SourceView {
         records,
         last_success,
         cursor,
-        id: source.id,
         title: source.title,
         kind: source.kind,
         url: source.url,
@@ -100,6 +101,11 @@ fn source_view(status: SourceStatus) -> SourceView {
         next_run: source.next_run.map(time).unwrap_or_else(|| "–".to_owned()),
         running: source.running,
         runs: runs.iter().map(run_view).collect(),
+        quality_href: locale.link(&format!(
+            "/sources/{}/quality",
+            form_urlencoded::byte_serialize(source.id.as_bytes()).collect::<String>()
+        )),
+        id: source.id,
     }
 }
 
@@ -107,7 +113,10 @@ async fn sources_page(state: &AppState, locale: &Locale) -> Result<Response, Ser
     let listed = sources_with_runs(state).await?;
     let page = SourcesPage {
         layout: Layout::localised(&state.site, locale.messages.get("sources.title"), locale),
-        sources: listed.into_iter().map(source_view).collect(),
+        sources: listed
+            .into_iter()
+            .map(|status| source_view(status, locale))
+            .collect(),
     };
     render_page(StatusCode::OK, &page)
 }

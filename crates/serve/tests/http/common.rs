@@ -179,6 +179,8 @@ impl Fixture {
                     iri: &record.iri,
                     kind: record.kind,
                     sources: &source_ids,
+                    corrections: &record.corrections,
+                    repairs: &record.repairs,
                 };
                 batch.upsert(&summarize(&facts, &record.triples))?;
             }

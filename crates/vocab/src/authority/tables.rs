@@ -48,6 +48,23 @@ pub struct Licence {
     pub iris: Vec<String>,
 }
 
+impl Licence {
+    /// The IRI that stands for the licence wherever one value is needed (the licence facet):
+    /// the EU authority IRI, else the SPDX IRI, else the first IRI it is published under.
+    pub fn canonical_iri(&self) -> String {
+        if !self.code.is_empty() {
+            format!(
+                "http://publications.europa.eu/resource/authority/licence/{}",
+                self.code
+            )
+        } else if !self.spdx.is_empty() {
+            format!("http://spdx.org/licenses/{}", self.spdx)
+        } else {
+            self.iris.first().cloned().unwrap_or_default()
+        }
+    }
+}
+
 /// Every table, loaded.
 #[derive(Debug, Clone, Default)]
 pub struct AuthorityTables {
@@ -246,6 +263,41 @@ impl AuthorityTables {
                 .find(|licence| licence.spdx.eq_ignore_ascii_case(id)),
             _ => None,
         }
+    }
+
+    /// A licence named by any IRI ([`AuthorityTables::licence`]) or, as sources write it in
+    /// text, by its EU code, SPDX id or label, in any case (`CC-BY-4.0`, `cc_by_4_0`,
+    /// `CC BY 4.0`).
+    pub fn licence_by_name(&self, value: &str) -> Option<&Licence> {
+        let value = value.trim();
+        if let Some(licence) = self.licence(value) {
+            return Some(licence);
+        }
+        self.licences.iter().find(|licence| {
+            [&licence.code, &licence.spdx, &licence.label]
+                .into_iter()
+                .any(|name| !name.is_empty() && name.eq_ignore_ascii_case(value))
+        })
+    }
+
+    /// The SPDX id of a licence of the SPDX list named by its SPDX IRI or id (`GPL-3.0-only`),
+    /// as the list spells it.
+    pub fn spdx_id(&self, value: &str) -> Option<&str> {
+        let value = value.trim();
+        let id = match AuthorityRef::parse(value) {
+            Some(AuthorityRef::Spdx(id)) => id,
+            _ => value,
+        };
+        let id = id.strip_suffix(".html").unwrap_or(id);
+        self.spdx_names
+            .get_key_value(id)
+            .map(|(id, _)| id.as_str())
+            .or_else(|| {
+                self.spdx_names
+                    .keys()
+                    .find(|known| known.eq_ignore_ascii_case(id))
+                    .map(String::as_str)
+            })
     }
 
     /// A country by its ISO 3166-1 numeric code (`056`), as map data names them.

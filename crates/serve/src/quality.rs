@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use crate::error::{ApiError, ServeError};
+use crate::i18n::Messages;
 use crate::state::{blocking, AppState};
 
 const DQV: &str = "http://www.w3.org/ns/dqv#";
@@ -210,6 +211,11 @@ fn record_json(record: &StoredRecord, assessment: &Assessment) -> RecordQualityJ
             .collect(),
         shapes_version: ldtcat_quality::shapes_version(),
     }
+}
+
+/// A rating's name in the interface's language (`quality.rating_excellent`, ...).
+pub(crate) fn rating_label(rating: &str, t: &'static Messages) -> &'static str {
+    t.get(&format!("quality.rating_{}", rating.to_ascii_lowercase()))
 }
 
 pub(crate) fn severity_name(severity: Severity) -> &'static str {

@@ -20,7 +20,7 @@ use crate::compat::ProfileContext;
 use crate::dcat::{alternate_links, rdf_response, record_document, RdfSyntax, WithQuality};
 use crate::error::{ApiError, ServeError};
 use crate::html::{render_page, respond, respond_in, Layout};
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Messages};
 use crate::labels::format_time;
 use crate::map::{extent_map, MapView};
 use crate::negotiate::choose;
@@ -116,24 +116,31 @@ struct FindingView {
     message: String,
 }
 
-fn quality_view(record: &StoredRecord) -> QualityView {
+fn quality_view(record: &StoredRecord, t: &'static Messages) -> QualityView {
     let assessment = crate::quality::assess_record(record);
     let score = &assessment.score;
+    let rating = crate::quality::scaled_rating(score.total, score.max_measured);
     QualityView {
         score: score.total,
         max_measured: score.max_measured,
-        rating: crate::quality::scaled_rating(score.total, score.max_measured),
+        rating: crate::quality::rating_label(rating, t),
         dimensions: score
             .dimensions
             .iter()
-            .map(|d| (d.dimension.name(), d.points, d.max_measured))
+            .map(|d| {
+                let key = format!("quality.{}", d.dimension.name().to_ascii_lowercase());
+                (t.get(&key), d.points, d.max_measured)
+            })
             .collect(),
         findings: assessment
             .findings
             .iter()
             .map(|grouped| FindingView {
-                group: grouped.group.as_str(),
-                severity: crate::quality::severity_name(grouped.finding.severity),
+                group: t.get(&format!("quality.group_{}", grouped.group.as_str())),
+                severity: t.get(&format!(
+                    "quality.severity_{}",
+                    crate::quality::severity_name(grouped.finding.severity)
+                )),
                 message: grouped.finding.message.clone(),
             })
             .collect(),
@@ -383,7 +390,7 @@ fn record_view(state: &AppState, record: StoredRecord, locale: &Locale) -> Recor
         assessment: None,
         compatible_href: (record.kind == Kind::Ldt)
             .then(|| locale.link(&format!("/search?compatible_with={}", record.id))),
-        quality: quality_view(&record),
+        quality: quality_view(&record, locale.messages),
         id: record.id,
     }
 }

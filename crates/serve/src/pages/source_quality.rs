@@ -127,7 +127,7 @@ fn page(
                 .unwrap_or_default();
             upper = lower.checked_sub(1);
             RatingView {
-                name,
+                name: crate::quality::rating_label(name, locale.messages),
                 records: *records,
                 href: search(&format!("&min_quality={lower}{max}")),
             }

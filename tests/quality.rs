@@ -66,6 +66,11 @@ async fn get(app: &axum::Router, path: &str, accept: &str) -> String {
     String::from_utf8(body.to_vec()).expect("UTF-8")
 }
 
+/// `path`'s JSON answer.
+async fn get_json(app: &axum::Router, path: &str) -> serde_json::Value {
+    serde_json::from_str(&get(app, path, "application/json").await).expect("JSON")
+}
+
 /// Every literal of a Turtle document about the described resources (not about the
 /// CatalogRecord), with its predicate.
 fn literals(turtle: &str) -> Vec<(String, oxigraph::model::Literal)> {
@@ -208,15 +213,7 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
     // group, which the score does not count), and a value of the finding facet.
     let mut corrected_findings = 0;
     for id in &ids {
-        let quality: serde_json::Value = serde_json::from_str(
-            &get(
-                &app,
-                &format!("/api/quality?record={id}"),
-                "application/json",
-            )
-            .await,
-        )
-        .expect("JSON");
+        let quality = get_json(&app, &format!("/api/quality?record={id}")).await;
         for finding in quality["findings"].as_array().expect("findings") {
             if finding["group"] == "corrected" {
                 assert_eq!(finding["severity"], "warning", "{finding}");
@@ -226,15 +223,11 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         }
     }
     assert_eq!(corrected_findings, 8);
-    let flagged: serde_json::Value = serde_json::from_str(
-        &get(
-            &app,
-            "/api/search?finding=corrected%20dct%3Amodified%20IllTypedLiteral",
-            "application/json",
-        )
-        .await,
+    let flagged = get_json(
+        &app,
+        "/api/search?finding=corrected%20dct%3Amodified%20IllTypedLiteral",
     )
-    .expect("JSON");
+    .await;
     assert_eq!(flagged["total"], 1, "{flagged}");
 
     // The record page says what was corrected, for people.
@@ -347,15 +340,7 @@ async fn malformed_language_tags_and_iris_are_served_repaired_and_flagged() {
         }
     }
 
-    let quality: serde_json::Value = serde_json::from_str(
-        &get(
-            &app,
-            &format!("/api/quality?record={id}"),
-            "application/json",
-        )
-        .await,
-    )
-    .expect("JSON");
+    let quality = get_json(&app, &format!("/api/quality?record={id}")).await;
     let mut corrected: Vec<(String, String)> = quality["findings"]
         .as_array()
         .expect("findings")
@@ -378,15 +363,11 @@ async fn malformed_language_tags_and_iris_are_served_repaired_and_flagged() {
         ],
         "{quality}"
     );
-    let flagged: serde_json::Value = serde_json::from_str(
-        &get(
-            &app,
-            "/api/search?finding=corrected%20dct%3Atitle%20LanguageTag",
-            "application/json",
-        )
-        .await,
+    let flagged = get_json(
+        &app,
+        "/api/search?finding=corrected%20dct%3Atitle%20LanguageTag",
     )
-    .expect("JSON");
+    .await;
     assert_eq!(flagged["total"], 1, "{flagged}");
     let page = get(&app, &format!("/resources/{id}"), "text/html").await;
     let listed = "dct:title: language tag &#34;fr_be&#34; -&#62; &#34;fr-be&#34; (served repaired)";
@@ -401,9 +382,7 @@ async fn one_format_is_one_facet_value() {
     common::import(&catalog, &[fixture()], "federal");
     let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
 
-    let json: serde_json::Value =
-        serde_json::from_str(&get(&app, "/api/search?page_size=1", "application/json").await)
-            .expect("JSON");
+    let json = get_json(&app, "/api/search?page_size=1").await;
     let formats: Vec<(String, String, u64)> = json["facets"]["format"]
         .as_array()
         .expect("format facet")
@@ -441,8 +420,7 @@ async fn one_format_is_one_facet_value() {
             "/api/search?page_size=1&format={}",
             form_urlencoded::byte_serialize(spelling.as_bytes()).collect::<String>()
         );
-        let filtered: serde_json::Value =
-            serde_json::from_str(&get(&app, &path, "application/json").await).expect("JSON");
+        let filtered = get_json(&app, &path).await;
         assert_eq!(filtered["total"], csv.2, "format={spelling}");
     }
 }
@@ -455,18 +433,10 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
     let antwerp = common::shared_data().join("catalogues/antwerpen-datatank-2015.ttl");
     common::import(&catalog, &[antwerp], "antwerpen");
     let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
-    let json = |text: String| -> serde_json::Value { serde_json::from_str(&text).expect("JSON") };
 
     // Every hit has a score; sort=quality orders by it, best first (the demo's records, then
     // the 2015 Antwerp export's, which all score alike).
-    let listing = json(
-        get(
-            &app,
-            "/api/search?sort=quality&page_size=100",
-            "application/json",
-        )
-        .await,
-    );
+    let listing = get_json(&app, "/api/search?sort=quality&page_size=100").await;
     let total = listing["total"].as_u64().expect("total");
     assert!(total > 300, "{total}");
     let scores: Vec<u64> = listing["results"]
@@ -486,14 +456,11 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
 
     // min_quality keeps exactly the records at or above it.
     let threshold = scores[scores.len() - 1] + 1;
-    let at_least = json(
-        get(
-            &app,
-            &format!("/api/search?min_quality={threshold}&page_size=100"),
-            "application/json",
-        )
-        .await,
-    );
+    let at_least = get_json(
+        &app,
+        &format!("/api/search?min_quality={threshold}&page_size=100"),
+    )
+    .await;
     for hit in at_least["results"].as_array().expect("results") {
         assert!(hit["quality"].as_u64().expect("scored") >= threshold);
     }
@@ -517,14 +484,7 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
     // One record: the API, the hit, the DQV statements and the page say the same score.
     let best = &listing["results"][0];
     let id = best["id"].as_str().expect("id");
-    let record = json(
-        get(
-            &app,
-            &format!("/api/quality?record={id}"),
-            "application/json",
-        )
-        .await,
-    );
+    let record = get_json(&app, &format!("/api/quality?record={id}")).await;
     assert_eq!(record["score"], best["quality"], "{record}");
     assert_eq!(record["max"], 405);
     assert_eq!(record["dimensions"].as_array().map(Vec::len), Some(5));
@@ -573,24 +533,14 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
 
     // A record that misses a mandatory property: its finding in plain words, on the API and
     // the page.
-    let antwerp_listing = json(
-        get(
-            &app,
-            "/api/search?sort=quality&page_size=1&source=antwerpen",
-            "application/json",
-        )
-        .await,
-    );
+    let antwerp_listing = get_json(
+        &app,
+        "/api/search?sort=quality&page_size=1&source=antwerpen",
+    )
+    .await;
     let antwerp_total = antwerp_listing["total"].as_u64().expect("total");
     let worst_id = antwerp_listing["results"][0]["id"].as_str().expect("id");
-    let findings = json(
-        get(
-            &app,
-            &format!("/api/quality?record={worst_id}"),
-            "application/json",
-        )
-        .await,
-    );
+    let findings = get_json(&app, &format!("/api/quality?record={worst_id}")).await;
     let mandatory: Vec<&str> = findings["findings"]
         .as_array()
         .expect("findings")
@@ -609,7 +559,7 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
 
     // A source's report: every record counted once in the ratings and in the distribution,
     // and its most frequent findings.
-    let report = json(get(&app, "/api/quality?source=antwerpen", "application/json").await);
+    let report = get_json(&app, "/api/quality?source=antwerpen").await;
     let total = antwerp_total;
     assert_eq!(report["records"].as_u64(), Some(total));
     assert_eq!(report["scored"].as_u64(), Some(total));
@@ -633,21 +583,18 @@ async fn every_record_is_scored_and_the_interfaces_agree() {
     // The mean is the mean of the records' own scores.
     let mut sum = 0;
     for page in 1..=total.div_ceil(100) {
-        let listed = json(
-            get(
-                &app,
-                &format!("/api/search?source=antwerpen&page_size=100&page={page}"),
-                "application/json",
-            )
-            .await,
-        );
+        let listed = get_json(
+            &app,
+            &format!("/api/search?source=antwerpen&page_size=100&page={page}"),
+        )
+        .await;
         for hit in listed["results"].as_array().expect("results") {
             sum += hit["quality"].as_u64().expect("scored");
         }
     }
     let mean = report["mean"].as_f64().expect("mean");
     assert!((mean - sum as f64 / total as f64).abs() < 1e-9, "{mean}");
-    let whole = json(get(&app, "/api/quality", "application/json").await);
+    let whole = get_json(&app, "/api/quality").await;
     assert!(whole["records"].as_u64() > Some(total));
 
     // The source's quality page: the same figures, each a link to its records.
@@ -730,9 +677,7 @@ async fn each_harvest_run_records_the_sources_quality_for_its_trend() {
     assert_eq!(stored[0].quality, Some(after.clone()));
     assert_eq!(stored[1].quality, Some(before.clone()));
     let app = ldtcat_serve::router(common::app_state(&catalog, site("http://localhost")));
-    let report: serde_json::Value =
-        serde_json::from_str(&get(&app, "/api/quality?source=federal", "application/json").await)
-            .expect("JSON");
+    let report = get_json(&app, "/api/quality?source=federal").await;
     let trend = report["trend"].as_array().expect("trend");
     assert_eq!(trend.len(), 2, "{report}");
     assert_eq!(trend[0]["mean"].as_f64(), Some(after.mean));

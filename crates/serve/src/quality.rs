@@ -17,7 +17,8 @@ use ldtcat_vocab::Kind;
 use oxrdf::vocab::{rdf, xsd};
 use oxrdf::{BlankNode, Literal, NamedNode, Triple};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::error::{ApiError, ServeError};
 use crate::i18n::Messages;
@@ -30,16 +31,53 @@ const SH: &str = "http://www.w3.org/ns/shacl#";
 /// dimension (`findability`, ...), `score` for the total and `{group}Findings` counts.
 pub(crate) const METRIC: &str = "https://w3id.org/ldtcat/quality#";
 
+/// How many assessments [`assess_record`] keeps (about 10 kB each).
+const CACHED_ASSESSMENTS: usize = 4_096;
+
+/// What an assessment depends on besides the embedded shapes: the stored description (by its
+/// canonical hash, which covers the resource IRI), the kind, and what was corrected at ingest.
+type AssessmentKey = (String, bool, Vec<String>);
+
+/// Assessments of the records shown lately, so that a record's page, its RDF and
+/// `/api/quality?record=` validate it once while it is unchanged (a changed description has
+/// another hash). Forgotten all at once when full.
+static ASSESSMENTS: LazyLock<Mutex<HashMap<AssessmentKey, Arc<Assessment>>>> =
+    LazyLock::new(Mutex::default);
+
 /// The assessment of a stored record.
-pub(crate) fn assess_record(record: &StoredRecord) -> Assessment {
-    let corrected =
-        ldtcat_model::extract::corrected_values(&record.corrections(), &record.repairs());
-    ldtcat_quality::assess(
+pub(crate) fn assess_record(record: &StoredRecord) -> Arc<Assessment> {
+    let corrections = record.corrections();
+    let repairs = record.repairs();
+    let key: AssessmentKey = (
+        record.hash.clone(),
+        record.kind == Kind::Model,
+        corrections
+            .iter()
+            .map(|c| c.original_ntriples())
+            .chain(repairs.iter().map(|r| r.to_provenance()))
+            .collect(),
+    );
+    if let Some(found) = ASSESSMENTS
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return found;
+    }
+    let corrected = ldtcat_model::extract::corrected_values(&corrections, &repairs);
+    let assessment = Arc::new(ldtcat_quality::assess(
         &record.triples,
         &record.iri,
         record.kind == Kind::Model,
         &corrected,
-    )
+    ));
+    if let Ok(mut cache) = ASSESSMENTS.lock() {
+        if cache.len() >= CACHED_ASSESSMENTS {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&assessment));
+    }
+    assessment
 }
 
 /// `/api/quality` parameters: `record` (an id), or `source` (an id), or neither (everything).
@@ -407,4 +445,60 @@ pub(crate) fn dqv_triples(iri: &str, assessment: &Assessment) -> Vec<Triple> {
         ));
     }
     triples
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(hash: &str, title: &str) -> StoredRecord {
+        let iri = "https://example.org/d";
+        let triple = |p: &str, o: oxrdf::Term| {
+            Triple::new(
+                NamedNode::new_unchecked(iri),
+                NamedNode::new_unchecked(p),
+                o,
+            )
+        };
+        StoredRecord {
+            id: "d".to_owned(),
+            iri: iri.to_owned(),
+            kind: Kind::Dataset,
+            rule: String::new(),
+            hash: hash.to_owned(),
+            issued: None,
+            modified: None,
+            last_seen: None,
+            primary_source: "s".to_owned(),
+            deleted_at: None,
+            provenance: Vec::new(),
+            origin: None,
+            triples: vec![
+                triple(
+                    rdf::TYPE.as_str(),
+                    NamedNode::new_unchecked("http://www.w3.org/ns/dcat#Dataset").into(),
+                ),
+                triple(
+                    "http://purl.org/dc/terms/title",
+                    Literal::new_simple_literal(title).into(),
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn an_unchanged_record_is_assessed_once_and_a_changed_one_again() {
+        let first = assess_record(&record("cache-test-1", "Air"));
+        let again = assess_record(&record("cache-test-1", "Air"));
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same description: one assessment"
+        );
+        let changed = assess_record(&record("cache-test-2", "Air"));
+        assert!(
+            !Arc::ptr_eq(&first, &changed),
+            "another hash: assessed again"
+        );
+        assert_eq!(*first, *changed, "the same statements: the same findings");
+    }
 }

@@ -356,17 +356,7 @@ fn serve(catalog: &Catalog, token: Option<&str>) -> (String, tokio::runtime::Run
 /// The demo federation, the DCAT-AP examples and the shared DSP dataset, in one catalogue.
 fn catalogue_a(dir: &Path) -> Catalog {
     let catalog = Catalog::open(dir).expect("opens");
-    for entry in
-        std::fs::read_dir(common::repo_root().join("harvest-config/demo-data")).expect("demo")
-    {
-        let path = entry.expect("entry").path();
-        let source = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("name")
-            .to_owned();
-        common::import(&catalog, &[path], &source);
-    }
+    common::import_demo(&catalog);
     let examples = common::shared_data().join("dcat-ap-3.0.0/examples");
     for name in [
         "example-ms_dataset_data_service.ttl",

@@ -164,21 +164,3 @@ pub fn render(report: &LoadReport) -> String {
     }
     out
 }
-
-/// A Hydra page of the synthetic catalogue of `total` datasets, `page_size` per page.
-pub fn synthetic_page(base: &str, total: usize, page_size: usize, page: usize) -> Vec<u8> {
-    let first = (page - 1) * page_size;
-    let count = page_size.min(total.saturating_sub(first));
-    let mut turtle = ldtcat::synthetic::synthetic_turtle(first, count, 0);
-    turtle.push_str(&format!(
-        "<{base}/catalog?page={page}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
-    ));
-    if first + count < total {
-        turtle.push_str(&format!(
-            " ; <http://www.w3.org/ns/hydra/core#next> <{base}/catalog?page={}>",
-            page + 1
-        ));
-    }
-    turtle.push_str(" .\n");
-    turtle.into_bytes()
-}

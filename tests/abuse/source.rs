@@ -5,7 +5,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::client;
-use crate::load;
 use crate::process::ServeProcess;
 use crate::server::{self, Reply};
 
@@ -32,7 +31,7 @@ pub fn synthetic_source(
             .unwrap_or(1);
         let mut reply = Reply::ok(
             "text/turtle",
-            load::synthetic_page(&base, total, page_size, page),
+            ldtcat::synthetic::synthetic_hydra_page(&base, total, page_size, page),
         );
         reply.delay = delay;
         reply

@@ -5,31 +5,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-/// Page `page` (from 1) of a synthetic catalogue of `n_datasets` datasets in Turtle, as a
-/// Hydra page of `page_size` with its `hydra:next` link, for the harvest benchmarks' loopback
-/// server (`base` is the server's address).
-pub fn hydra_synthetic_page(
-    base: &str,
-    n_datasets: usize,
-    page_size: usize,
-    page: usize,
-) -> Vec<u8> {
-    let first = (page - 1) * page_size;
-    let count = page_size.min(n_datasets.saturating_sub(first));
-    let mut turtle = ldtcat::synthetic::synthetic_turtle(first, count, 0);
-    turtle.push_str(&format!(
-        "<{base}/catalog?page={page}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
-    ));
-    if first + count < n_datasets {
-        turtle.push_str(&format!(
-            " ; <http://www.w3.org/ns/hydra/core#next> <{base}/catalog?page={}>",
-            page + 1
-        ));
-    }
-    turtle.push_str(" .\n");
-    turtle.into_bytes()
-}
-
 /// The process's peak resident set (VmHWM), in MiB.
 pub fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -15,9 +15,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{bench_n, hydra_synthetic_page, peak_rss_mib};
+use common::{bench_n, peak_rss_mib};
 use ldtcat::catalog::Catalog;
 use ldtcat::harvest::{run_source, RunRequest};
+use ldtcat::synthetic::synthetic_hydra_page;
 use ldtcat_harvest::{Fetcher, HostPolicy};
 use ldtcat_store::RunStatus;
 use server::Reply;
@@ -40,7 +41,7 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or(1);
         Reply::ok(
             "text/turtle",
-            hydra_synthetic_page(&base, n, PAGE_SIZE, number),
+            synthetic_hydra_page(&base, n, PAGE_SIZE, number),
         )
     }));
     let config_file = config.path().join("bench.toml");

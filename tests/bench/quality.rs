@@ -19,9 +19,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{bench_n, hydra_synthetic_page};
+use common::bench_n;
 use ldtcat::catalog::Catalog;
 use ldtcat::harvest::{run_source, RunRequest};
+use ldtcat::synthetic::synthetic_hydra_page;
 use ldtcat::synthetic::synthetic_turtle;
 use ldtcat_harvest::{Fetcher, HostPolicy};
 use ldtcat_model::extract::{record_quality, set_quality_assessment};
@@ -103,7 +104,7 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or(1);
         Reply::ok(
             "text/turtle",
-            hydra_synthetic_page(&base, n, PAGE_SIZE, number),
+            synthetic_hydra_page(&base, n, PAGE_SIZE, number),
         )
     }));
     let config_file = config.path().join("bench.toml");

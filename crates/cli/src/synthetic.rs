@@ -91,6 +91,26 @@ pub fn synthetic_turtle(first: usize, count: usize, revision: u32) -> String {
     out
 }
 
+/// Page `page` (from 1) of a synthetic catalogue of `total` datasets, `page_size` per page, as
+/// a Turtle Hydra page with its `hydra:next` link (`base` is the address of the server that
+/// serves it as `{base}/catalog?page=N`): what the harvest benchmarks and tests serve.
+pub fn synthetic_hydra_page(base: &str, total: usize, page_size: usize, page: usize) -> Vec<u8> {
+    let first = (page - 1) * page_size;
+    let count = page_size.min(total.saturating_sub(first));
+    let mut turtle = synthetic_turtle(first, count, 0);
+    turtle.push_str(&format!(
+        "<{base}/catalog?page={page}> a <http://www.w3.org/ns/hydra/core#PartialCollectionView>"
+    ));
+    if first + count < total {
+        turtle.push_str(&format!(
+            " ; <http://www.w3.org/ns/hydra/core#next> <{base}/catalog?page={}>",
+            page + 1
+        ));
+    }
+    turtle.push_str(" .\n");
+    turtle.into_bytes()
+}
+
 /// Writes the same Turtle as [`synthetic_turtle`] to `writer`, a thousand datasets at a time,
 /// so that generating a large file needs no more than a few megabytes.
 pub fn write_synthetic_turtle(

@@ -22,7 +22,7 @@ mod fixtures;
 pub use batch::IndexBatch;
 pub use catalog::CatalogIndex;
 pub use error::{IndexError, UnknownFacetField};
-pub use quality_report::{QualityReport, BUCKET_POINTS, RATINGS};
+pub use quality_report::{rating_bounds, QualityReport, BUCKET_POINTS, RATINGS};
 pub use request::{
     AfterHit, FacetClause, FacetCount, FacetField, FacetFilter, RequirementClause,
     RequirementFilter, SearchHit, SearchRequest, SearchResults, SortOrder, TimeRange,

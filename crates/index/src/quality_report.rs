@@ -23,6 +23,26 @@ pub const RATINGS: [(&str, u32); 4] = [
     ("Bad", 0),
 ];
 
+/// The scores (out of `max_measured`) of each rating of [`RATINGS`], whose starts are out of
+/// the MQA's 405: `(rating, lowest score, highest score)`, the first without a highest.
+pub fn rating_bounds(max_measured: u32) -> Vec<(&'static str, u32, Option<u32>)> {
+    // The lowest score whose scaled value reaches a rating's start.
+    let raw = |scaled: u32| {
+        let score = (u64::from(scaled) * u64::from(max_measured)).div_ceil(405);
+        u32::try_from(score).unwrap_or(u32::MAX)
+    };
+    let mut upper: Option<u32> = None;
+    RATINGS
+        .into_iter()
+        .map(|(name, from)| {
+            let lower = raw(from);
+            let bounds = (name, lower, upper);
+            upper = lower.checked_sub(1);
+            bounds
+        })
+        .collect()
+}
+
 /// What [`CatalogIndex::quality_report`] counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QualityReport {
@@ -67,15 +87,9 @@ impl CatalogIndex {
             };
             Ok(self.search(&request)?.total)
         };
-        // The lowest score whose scaled value reaches a rating's start.
-        let raw = |scaled: u32| (u64::from(scaled) * u64::from(max_measured)).div_ceil(405);
-        let raw = |scaled: u32| u32::try_from(raw(scaled)).unwrap_or(u32::MAX);
         let mut ratings = Vec::with_capacity(RATINGS.len());
-        let mut upper: Option<u32> = None;
-        for (name, from) in RATINGS {
-            let lower = raw(from);
+        for (name, lower, upper) in rating_bounds(max_measured) {
             ratings.push((name, count(Some(lower), upper)?));
-            upper = lower.checked_sub(1);
         }
         let mut distribution = Vec::new();
         for from in (0..405).step_by(BUCKET_POINTS as usize) {

@@ -376,16 +376,7 @@ pub fn format_facet_value(value: &str) -> String {
 pub fn licence_facet_value(value: &str) -> String {
     let value = value.trim();
     let tables = authority();
-    // Creative Commons deeds and legal codes in a language are the licence itself.
-    let without_deed = value
-        .trim_end_matches('/')
-        .rsplit_once('/')
-        .filter(|(_, last)| last.starts_with("deed.") || last.starts_with("legalcode"))
-        .map_or(value, |(licence, _)| licence);
-    if let Some(licence) = tables
-        .licence_by_name(value)
-        .or_else(|| tables.licence_by_name(without_deed))
-    {
+    if let Some(licence) = tables.licence_by_name(value) {
         return licence.canonical_iri();
     }
     match tables.spdx_id(value) {

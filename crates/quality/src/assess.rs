@@ -1,7 +1,7 @@
 //! One record's whole assessment, as ingest, the pages and the API use it: every shape set
 //! that applies (the DCAT-AP 3.0.0 mandatory, recommended, range, vocabulary and deprecation
 //! shapes; the MLDCAT-AP 3.1.0 shapes for models), each reported apart, the values corrected
-//! at ingest (ill-typed literals), and the score.
+//! at ingest (ill-typed literals, repaired IRIs and language tags), and the score.
 //!
 //! A pure function of the record's statements and the embedded shapes
 //! ([`crate::shapes_version`]): what is computed at ingest (the score and finding keys the

@@ -151,35 +151,39 @@ impl StoredRecord {
     /// The searchable summary of this record: what the index holds, and what pages show;
     /// `changed` is the record's last change here.
     pub fn summary(&self) -> ldtcat_model::summary::RecordSummary {
-        self.summary_with(ldtcat_model::extract::summarize)
+        self.summary_with(true)
     }
 
     /// [`StoredRecord::summary`] without the quality assessment (for showing the record).
     pub fn summary_unscored(&self) -> ldtcat_model::summary::RecordSummary {
-        self.summary_with(ldtcat_model::extract::summarize_unscored)
+        self.summary_with(false)
     }
 
-    fn summary_with(
-        &self,
-        summarize: fn(
-            &ldtcat_model::extract::RecordFacts<'_>,
-            &[oxigraph::model::Triple],
-        ) -> ldtcat_model::summary::RecordSummary,
-    ) -> ldtcat_model::summary::RecordSummary {
+    fn summary_with(&self, scored: bool) -> ldtcat_model::summary::RecordSummary {
+        use ldtcat_model::extract::{summarize, summarize_unscored, RecordFacts};
         let sources: Vec<String> = self
             .provenance
             .iter()
             .map(|p| p.source_id.clone())
             .collect();
-        let corrections = self.corrections();
-        let repairs = self.repairs();
-        let facts = ldtcat_model::extract::RecordFacts {
+        // Only the assessment reads what was corrected.
+        let (corrections, repairs) = if scored {
+            (self.corrections(), self.repairs())
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let facts = RecordFacts {
             id: &self.id,
             iri: &self.iri,
             kind: self.kind,
             sources: &sources,
             corrections: &corrections,
             repairs: &repairs,
+        };
+        let summarize = if scored {
+            summarize
+        } else {
+            summarize_unscored
         };
         ldtcat_model::summary::RecordSummary {
             changed: self.modified,

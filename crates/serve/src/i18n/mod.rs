@@ -170,7 +170,8 @@ fn language_name(lang: &'static str) -> &'static str {
     Messages::of(lang).get("language.name")
 }
 
-fn encode(text: &str) -> String {
+/// `text` encoded for a URL's query (or a path segment of plain ids).
+pub(crate) fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 

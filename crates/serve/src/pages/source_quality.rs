@@ -11,13 +11,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use form_urlencoded::byte_serialize;
 use ldtcat_index::QualityReport;
 use ldtcat_store::HarvestRun;
 
 use crate::error::ServeError;
 use crate::html::{render_page, respond_in, Layout};
-use crate::i18n::Locale;
+use crate::i18n::{encode, Locale};
 use crate::state::{blocking, AppState};
 
 /// One rating and its records, with the search that lists them.
@@ -75,10 +74,6 @@ struct SourceQualityPage {
 /// How many kinds of finding the page lists.
 const FINDINGS_SHOWN: usize = 20;
 
-fn encode(value: &str) -> String {
-    byte_serialize(value.as_bytes()).collect()
-}
-
 /// The trend's rows: the runs that recorded the source's quality, newest first.
 fn trend(runs: &[HarvestRun]) -> Vec<TrendView> {
     runs.iter()
@@ -113,19 +108,15 @@ fn page(
             encode(source)
         ))
     };
-    // Ratings are of scores scaled to 405: the raw bounds of each, as the report counts them.
-    let raw = |scaled: u32| (u64::from(scaled) * u64::from(max_measured)).div_ceil(405);
-    let mut upper: Option<u64> = None;
+    // Ratings are of scores scaled to 405: the bounds of each, as the report counts them.
     let ratings = report
         .ratings
         .iter()
-        .zip(ldtcat_index::RATINGS)
-        .map(|((name, records), (_, from))| {
-            let lower = raw(from);
+        .zip(ldtcat_index::rating_bounds(max_measured))
+        .map(|((name, records), (_, lower, upper))| {
             let max = upper
                 .map(|u| format!("&max_quality={u}"))
                 .unwrap_or_default();
-            upper = lower.checked_sub(1);
             RatingView {
                 name: crate::quality::rating_label(name, locale.messages),
                 records: *records,

@@ -103,7 +103,7 @@ fn source_view(status: SourceStatus, locale: &Locale) -> SourceView {
         runs: runs.iter().map(run_view).collect(),
         quality_href: locale.link(&format!(
             "/sources/{}/quality",
-            form_urlencoded::byte_serialize(source.id.as_bytes()).collect::<String>()
+            crate::i18n::encode(&source.id)
         )),
         id: source.id,
     }

@@ -126,6 +126,14 @@ fn labelled_table(text: &str, skip: usize) -> HashMap<String, TableEntry> {
 fn licence_key(iri: &str) -> String {
     let bare = without_scheme(iri.trim());
     let bare = bare.strip_prefix("www.").unwrap_or(bare);
+    let bare = bare.trim_end_matches('/');
+    // A Creative Commons deed or legal code, in any language, names the licence itself.
+    let bare = match bare.rsplit_once('/') {
+        Some((licence, last)) if last.starts_with("deed.") || last.starts_with("legalcode") => {
+            licence
+        }
+        _ => bare,
+    };
     bare.trim_end_matches('/').to_ascii_lowercase()
 }
 

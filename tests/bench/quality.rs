@@ -62,6 +62,7 @@ fn assessment_micros(records: &[Record]) -> f64 {
                     record.kind,
                     &record.corrections,
                     &record.repairs,
+                    &[],
                 )
                 .score,
             );

@@ -30,6 +30,7 @@ use ldtcat_store::{HarvestRun, RunQuality, RunStatus};
 
 use crate::catalog::Catalog;
 use crate::harvest_deletions::{withdraw_deleted, withdraw_unseen};
+use crate::link_check::check_source_links;
 use crate::page_memo::{MemoPage, PageMemo};
 use crate::pipeline::{flush_carry, import_document_of_run, Carry, DocumentReport, DocumentRun};
 
@@ -191,11 +192,12 @@ pub async fn run_source_until(
         }
     }
     save(&catalog, &state.run).await?;
+    let mut interrupt = std::pin::pin!(interrupt);
     let timeout = source.options.run_timeout;
     let pages = harvest_pages(&catalog, &fetcher, &source, start, &mut state, on_progress);
     let (timed_out, interrupted) = tokio::select! {
         finished = tokio::time::timeout(timeout, pages) => (finished.is_err(), false),
-        () = interrupt => (false, true),
+        () = &mut interrupt => (false, true),
     };
     let mut outcome_error = None;
     if timed_out {
@@ -242,6 +244,20 @@ pub async fn run_source_until(
             "no deletions: the run was {}",
             state.run.status.as_str()
         ));
+    }
+    if let (Some(config), false) = (&source.link_check, state.interrupted) {
+        tokio::select! {
+            checked = check_source_links(&catalog, &source, config) => match checked {
+                Ok(report) => {
+                    state.run.note(report.summary());
+                    for refusal in report.refusals {
+                        state.run.note(refusal);
+                    }
+                }
+                Err(error) => state.run.note(format!("link check failed: {error:#}")),
+            },
+            () = &mut interrupt => state.run.note("link check stopped: the server is shutting down"),
+        }
     }
     state.run.quality = source_quality(&catalog, &source.id).await;
     state.run.ended_at = Some(Utc::now());
@@ -321,12 +337,7 @@ fn decide_status(state: &RunState) -> RunStatus {
 /// for the trend of its quality page; a failure to count is logged, not the run's.
 async fn source_quality(catalog: &Arc<Catalog>, source_id: &str) -> Option<RunQuality> {
     let (catalog, id) = (catalog.clone(), source_id.to_owned());
-    let report = blocking(move || {
-        Ok(catalog
-            .index
-            .quality_report(Some(&id), ldtcat_quality::max_measured())?)
-    })
-    .await;
+    let report = blocking(move || Ok(catalog.index.quality_report(Some(&id))?)).await;
     match report {
         Ok(report) => crate::quality::run_quality(&report),
         Err(error) => {

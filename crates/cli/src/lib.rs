@@ -5,6 +5,7 @@ pub mod compat;
 pub mod harvest;
 mod harvest_deletions;
 pub mod import;
+pub mod link_check;
 pub mod page_memo;
 pub mod peer;
 pub mod pipeline;

@@ -53,6 +53,16 @@ enum Command {
         /// The source id.
         source: Option<String>,
     },
+    /// Checks the access and download URLs of a source's records now, as its
+    /// `[source.link_check]` allows (harvest runs do it after each run), and scores the
+    /// records whose URLs' outcome changed again.
+    CheckLinks {
+        /// The source id.
+        source: String,
+        /// The folder of harvest configuration files.
+        #[arg(long, env = "LDTCAT_HARVEST_CONFIG", default_value = "harvest-config")]
+        harvest_config: PathBuf,
+    },
     /// Serves the catalogue over HTTP.
     Serve {
         /// Address to listen on.
@@ -179,9 +189,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Quality { source } => {
             let catalog = Catalog::open(&cli.data_dir)?;
-            let report = catalog
-                .index
-                .quality_report(source.as_deref(), ldtcat_quality::max_measured())?;
+            let report = catalog.index.quality_report(source.as_deref())?;
             print!(
                 "{}",
                 ldtcat::quality::render_report(source.as_deref(), &report)
@@ -192,6 +200,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::CheckLinks {
+            source,
+            harvest_config,
+        } => check_links_command(&cli.data_dir, &harvest_config, &source),
         Command::Stats => {
             let catalog = Catalog::open(&cli.data_dir)?;
             let stats = catalog.store.stats()?;
@@ -288,6 +300,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(catalog, &bind, public_url, title, harvest, *publication)
         }
     }
+}
+
+fn check_links_command(
+    data_dir: &Path,
+    harvest_config: &Path,
+    source_id: &str,
+) -> Result<ExitCode> {
+    let sources = load_harvest_dir(harvest_config)?;
+    let source = sources
+        .iter()
+        .find(|s| s.id == source_id)
+        .with_context(|| format!("no source `{source_id}` in {}", harvest_config.display()))?;
+    let config = source.link_check.as_ref().with_context(|| {
+        format!(
+            "source `{source_id}` has no [source.link_check] (or it is not enabled) in {}",
+            source.config_file.display()
+        )
+    })?;
+    let catalog = Arc::new(Catalog::open(data_dir)?);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let report = runtime.block_on(ldtcat::link_check::check_source_links(
+        &catalog, source, config,
+    ))?;
+    println!("{}", report.summary());
+    for refusal in &report.refusals {
+        println!("  {refusal}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn harvest_command(

@@ -135,6 +135,9 @@ impl<'c> Writer<'c> {
             .iter()
             .filter(|(r, _, _)| fresh.contains(r.id.as_str()))
         {
+            // URLs checked before (a record back after a withdrawal, or given by another
+            // record) keep their checks; nothing is looked up while no check is stored.
+            let links = self.catalog.store.link_checks_of(&record.triples)?;
             let facts = RecordFacts {
                 id: &record.id,
                 iri: &record.iri,
@@ -142,6 +145,7 @@ impl<'c> Writer<'c> {
                 sources: &sources,
                 corrections: &record.corrections,
                 repairs: &record.repairs,
+                links: &links,
             };
             batch.upsert(&RecordSummary {
                 changed: Some(now),

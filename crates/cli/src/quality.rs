@@ -15,16 +15,15 @@ pub fn render_report(source: Option<&str>, report: &QualityReport) -> String {
     }
     let _ = writeln!(
         text,
-        "metadata quality of {scope}: {} record(s), {} scored (out of {} measured points; shapes {})",
+        "metadata quality of {scope}: {} record(s), {} scored (each record's measured points scaled to the MQA's 405; shapes {})",
         report.records,
         report.scored,
-        ldtcat_quality::max_measured(),
         ldtcat_quality::shapes_version()
     );
     if let Some(mean) = report.mean {
-        let _ = writeln!(text, "mean score: {mean:.1}");
+        let _ = writeln!(text, "mean score: {mean:.1} / 405");
     }
-    let _ = writeln!(text, "\nby rating (scores scaled to the MQA's 405 points):");
+    let _ = writeln!(text, "\nby rating:");
     for (rating, count) in &report.ratings {
         let _ = writeln!(text, "  {rating:<10} {count:>8}");
     }

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::csw::{validate_csw_options, CswConstraint, CswOutputSchema};
+use crate::link_check::{validate_link_check, LinkCheckConfig, RawLinkCheck};
 use crate::ConfigError;
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +37,7 @@ struct RawSource {
     schedule: Option<String>,
     #[serde(default)]
     options: RawOptions,
+    link_check: Option<RawLinkCheck>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -208,6 +210,8 @@ pub struct SourceConfig {
     pub schedule: Option<Schedule>,
     /// How it is fetched.
     pub options: SourceOptions,
+    /// Whether and how the access and download URLs of its records are checked.
+    pub link_check: Option<LinkCheckConfig>,
     /// The file that declared it.
     pub config_file: PathBuf,
 }
@@ -339,6 +343,8 @@ fn validate(raw: RawSource, path: &Path, folder: &Path) -> Result<SourceConfig, 
     };
     let options = validate_options(raw.options, raw.format.clone(), kind)
         .map_err(|(key, message)| invalid(path, &raw.id, key, message))?;
+    let link_check = validate_link_check(raw.link_check, &url)
+        .map_err(|(key, message)| invalid(path, &raw.id, key, message))?;
     Ok(SourceConfig {
         title: raw.title.unwrap_or_else(|| raw.id.clone()),
         id: raw.id,
@@ -348,6 +354,7 @@ fn validate(raw: RawSource, path: &Path, folder: &Path) -> Result<SourceConfig, 
         format: options.format.clone(),
         schedule,
         options,
+        link_check,
         config_file: path.to_path_buf(),
     })
 }

@@ -4,6 +4,7 @@ mod csw;
 pub mod dsp;
 mod error;
 pub mod harvest;
+pub mod link_check;
 
 pub use csw::{CswConstraint, CswOutputSchema};
 
@@ -13,3 +14,4 @@ pub use harvest::{
     load_harvest_dir, load_harvest_file, AuthHeader, Schedule, SourceConfig, SourceKind,
     SourceOptions,
 };
+pub use link_check::{HostPattern, LinkCheckConfig};

@@ -61,7 +61,7 @@ impl HostPolicy {
     }
 }
 
-fn is_loopback_or_private(url: &Url) -> bool {
+pub(crate) fn is_loopback_or_private(url: &Url) -> bool {
     let ip = match url.host() {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip),

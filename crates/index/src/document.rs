@@ -113,7 +113,7 @@ pub(crate) fn record_document(fields: &Fields, record: &RecordSummary) -> Tantiv
         document.add_text(fields.offer, term);
     }
     if let Some(quality) = &record.quality {
-        document.add_u64(fields.quality, u64::from(quality.score));
+        document.add_u64(fields.quality, u64::from(quality.mqa_points()));
     }
     document
 }

@@ -23,19 +23,13 @@ pub const RATINGS: [(&str, u32); 4] = [
     ("Bad", 0),
 ];
 
-/// The scores (out of `max_measured`) of each rating of [`RATINGS`], whose starts are out of
-/// the MQA's 405: `(rating, lowest score, highest score)`, the first without a highest.
-pub fn rating_bounds(max_measured: u32) -> Vec<(&'static str, u32, Option<u32>)> {
-    // The lowest score whose scaled value reaches a rating's start.
-    let raw = |scaled: u32| {
-        let score = (u64::from(scaled) * u64::from(max_measured)).div_ceil(405);
-        u32::try_from(score).unwrap_or(u32::MAX)
-    };
+/// The scores (out of 405, as the index keeps them) of each rating of [`RATINGS`]:
+/// `(rating, lowest score, highest score)`, the first without a highest.
+pub fn rating_bounds() -> Vec<(&'static str, u32, Option<u32>)> {
     let mut upper: Option<u32> = None;
     RATINGS
         .into_iter()
-        .map(|(name, from)| {
-            let lower = raw(from);
+        .map(|(name, lower)| {
             let bounds = (name, lower, upper);
             upper = lower.checked_sub(1);
             bounds
@@ -50,7 +44,7 @@ pub struct QualityReport {
     pub records: usize,
     /// Those with a score.
     pub scored: usize,
-    /// The mean score of those with one (out of the measured points), `None` without any.
+    /// The mean score of those with one (out of 405), `None` without any.
     pub mean: Option<f64>,
     /// Records per rating of [`RATINGS`], in that order.
     pub ratings: Vec<(&'static str, usize)>,
@@ -61,14 +55,11 @@ pub struct QualityReport {
 }
 
 impl CatalogIndex {
-    /// The quality report of the records of `source` (all records when `None`). Ratings are
-    /// of the score scaled from `max_measured` (the points ldtcat can measure) to the MQA's
-    /// 405, as the record page rates one record.
-    pub fn quality_report(
-        &self,
-        source: Option<&str>,
-        max_measured: u32,
-    ) -> Result<QualityReport, IndexError> {
+    /// The quality report of the records of `source` (all records when `None`), of the
+    /// scores the index keeps: each record's points scaled from what was measured of it to
+    /// the MQA's 405 (`ldtcat_model::RecordQuality::mqa_points`), as the record page rates
+    /// one record.
+    pub fn quality_report(&self, source: Option<&str>) -> Result<QualityReport, IndexError> {
         let filters: Vec<FacetFilter> = source
             .iter()
             .map(|value| FacetFilter {
@@ -88,7 +79,7 @@ impl CatalogIndex {
             Ok(self.search(&request)?.total)
         };
         let mut ratings = Vec::with_capacity(RATINGS.len());
-        for (name, lower, upper) in rating_bounds(max_measured) {
+        for (name, lower, upper) in rating_bounds() {
             ratings.push((name, count(Some(lower), upper)?));
         }
         let mut distribution = Vec::new();

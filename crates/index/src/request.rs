@@ -130,7 +130,7 @@ pub enum SortOrder {
     /// Most recently changed in this catalogue first (`RecordSummary::changed`, CKAN's
     /// `metadata_modified`); records without a change time last.
     Changed,
-    /// Best metadata-quality score first (`ldtcat_model::RecordQuality::score`); records
+    /// Best metadata-quality score first (`ldtcat_model::RecordQuality::mqa_points`); records
     /// without a score last; ties by record id.
     Quality,
 }
@@ -172,9 +172,10 @@ pub struct SearchRequest {
     pub identifiers: Vec<String>,
     /// Keep only records whose temporal coverage intersects this period.
     pub temporal: Option<TimeRange>,
-    /// Keep only records whose metadata-quality score is at least this.
+    /// Keep only records whose metadata-quality score (on the MQA's scale of 405 points,
+    /// `ldtcat_model::RecordQuality::mqa_points`) is at least this.
     pub min_quality: Option<u32>,
-    /// Keep only records whose metadata-quality score is at most this.
+    /// Keep only records whose metadata-quality score (405 scale) is at most this.
     pub max_quality: Option<u32>,
     /// The order of the hits.
     pub sort: SortOrder,
@@ -316,7 +317,7 @@ pub struct SearchHit {
     pub modified: Option<DateTime<Utc>>,
     /// The relevance score (1 for every hit when there is no query text).
     pub score: f32,
-    /// The metadata-quality score, when the record has one.
+    /// The metadata-quality score on the MQA's scale of 405 points, when the record has one.
     pub quality: Option<u32>,
     /// The record's requirement terms (`ldtcat_compat::Requirement::term`).
     pub requirements: Vec<String>,

@@ -32,6 +32,8 @@ pub struct RecordFacts<'a> {
     pub corrections: &'a [Correction],
     /// The statements in which parsing repaired an IRI or a language tag: findings too.
     pub repairs: &'a [Repair],
+    /// The last checks of the record's access and download URLs (none: not measured).
+    pub links: &'a [ldtcat_quality::LinkCheck],
 }
 
 struct View<'a> {
@@ -125,6 +127,7 @@ pub fn summarize(facts: &RecordFacts<'_>, triples: &[Triple]) -> RecordSummary {
             facts.kind,
             facts.corrections,
             facts.repairs,
+            facts.links,
         ));
     }
     summary
@@ -245,9 +248,10 @@ pub fn record_quality(
     kind: Kind,
     corrections: &[Correction],
     repairs: &[Repair],
+    links: &[ldtcat_quality::LinkCheck],
 ) -> RecordQuality {
     let corrected = corrected_values(corrections, repairs);
-    let assessment = ldtcat_quality::assess(triples, root, kind == Kind::Model, &corrected);
+    let assessment = ldtcat_quality::assess(triples, root, kind == Kind::Model, &corrected, links);
     let mandatory_violations = assessment.count(
         ldtcat_quality::ShapeGroup::Mandatory,
         ldtcat_quality::Severity::Violation,

@@ -95,12 +95,28 @@ pub struct RecordSummary {
 pub struct RecordQuality {
     /// Points of the MQA-style score.
     pub score: u32,
-    /// The most points the measured indicators can give (the network checks are not measured).
+    /// The most points the measured indicators can give (405, less the network indicators
+    /// while the record's URLs were not checked).
     pub max_measured: u32,
     /// Results of severity `sh:Violation` of the DCAT-AP mandatory shapes.
     pub mandatory_violations: u32,
     /// The distinct kinds of finding (`mandatory dct:description MinCount`).
     pub findings: Vec<String>,
+}
+
+impl RecordQuality {
+    /// The score on the MQA's scale of 405 points (`score × 405 / max_measured`, rounded
+    /// down), so that records whose URLs were checked and records whose were not are rated,
+    /// filtered and sorted alike: what the index keeps.
+    pub fn mqa_points(&self) -> u32 {
+        mqa_points(self.score, self.max_measured)
+    }
+}
+
+/// `score` out of `max_measured` on the MQA's scale of 405 points, rounded down.
+pub fn mqa_points(score: u32, max_measured: u32) -> u32 {
+    let scaled = u64::from(score) * 405 / u64::from(max_measured.max(1));
+    u32::try_from(scaled).unwrap_or(u32::MAX)
 }
 
 /// A label a record gives to an IRI.

@@ -151,6 +151,7 @@ pub fn index(pages: &[PathBuf], dir: &Path) -> Result<(Raw, f64)> {
                 sources: &sources,
                 corrections: &record.corrections,
                 repairs: &record.repairs,
+                links: &[],
             };
             summaries.push(summarize(&facts, &record.triples));
             Ok(())

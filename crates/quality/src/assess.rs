@@ -10,6 +10,7 @@
 use oxrdf::{NamedNode, Term, Triple};
 
 use crate::graph::DataGraph;
+use crate::links::{unreachable_findings, LinkCheck};
 use crate::score::{score_graph, Score};
 use crate::terms::{short_iri, short_term};
 use crate::validate::validate_graph;
@@ -34,11 +35,14 @@ pub enum ShapeGroup {
     /// Not shapes: values ldtcat corrected at ingest ([`Corrected`]): literals the source
     /// gave ill-typed (`"2014"^^xsd:date`), IRIs repaired, language tags that are not BCP 47.
     Corrected,
+    /// Not shapes: access and download URLs that a link check found unreachable
+    /// ([`crate::LinkCheck`]).
+    Links,
 }
 
 impl ShapeGroup {
     /// Every group, in report order.
-    pub const ALL: [ShapeGroup; 7] = [
+    pub const ALL: [ShapeGroup; 8] = [
         ShapeGroup::Mandatory,
         ShapeGroup::Recommended,
         ShapeGroup::Range,
@@ -46,6 +50,7 @@ impl ShapeGroup {
         ShapeGroup::Deprecated,
         ShapeGroup::MlDcatAp,
         ShapeGroup::Corrected,
+        ShapeGroup::Links,
     ];
 
     /// The name in keys, URLs and JSON (`mandatory`, `mldcat-ap`, ...).
@@ -58,6 +63,7 @@ impl ShapeGroup {
             ShapeGroup::Deprecated => "deprecated",
             ShapeGroup::MlDcatAp => "mldcat-ap",
             ShapeGroup::Corrected => "corrected",
+            ShapeGroup::Links => "links",
         }
     }
 
@@ -76,7 +82,7 @@ impl ShapeGroup {
             ShapeGroup::Vocabularies => ShapeSet::dcat_ap_vocabularies(),
             ShapeGroup::Deprecated => ShapeSet::dcat_ap_deprecated(),
             ShapeGroup::MlDcatAp => ShapeSet::mldcat_ap(),
-            ShapeGroup::Corrected => return None,
+            ShapeGroup::Corrected | ShapeGroup::Links => return None,
         })
     }
 }
@@ -148,12 +154,14 @@ pub enum Corrected {
 }
 
 /// Assesses the record whose resource is `record_iri` from its statements; `is_model` adds
-/// the MLDCAT-AP shapes; `corrections` are what ldtcat corrected in it at ingest.
+/// the MLDCAT-AP shapes; `corrections` are what ldtcat corrected in it at ingest; `links` the
+/// last checks of URLs (those of the record's distributions are read).
 pub fn assess(
     triples: &[Triple],
     record_iri: &str,
     is_model: bool,
     corrections: &[Corrected],
+    links: &[LinkCheck],
 ) -> Assessment {
     let groups: Vec<(ShapeGroup, &ShapeSet)> = ShapeGroup::ALL
         .into_iter()
@@ -180,7 +188,7 @@ pub fn assess(
         });
     }
     let record = Term::NamedNode(NamedNode::new_unchecked(record_iri));
-    let score = score_graph(&graph, &record, &results[0]);
+    let score = score_graph(&graph, &record, &results[0], links);
     let mut corrected: Vec<Finding> = corrections
         .iter()
         .filter_map(|correction| corrected_finding(correction, &record))
@@ -205,6 +213,14 @@ pub fn assess(
         group: ShapeGroup::Corrected,
         finding,
     }));
+    findings.extend(
+        unreachable_findings(&graph, &record, links)
+            .into_iter()
+            .map(|finding| GroupedFinding {
+                group: ShapeGroup::Links,
+                finding,
+            }),
+    );
     Assessment { findings, score }
 }
 
@@ -274,7 +290,7 @@ mod tests {
             r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
             <https://example.org/d> a dcat:Dataset ; dct:title "Air"@en ; dcat:keyword "air"@en ."#,
         );
-        let assessment = assess(&record, "https://example.org/d", false, &[]);
+        let assessment = assess(&record, "https://example.org/d", false, &[], &[]);
         let keys = assessment.finding_keys();
         assert!(
             keys.contains(&"mandatory dct:description MinCount".to_owned()),
@@ -315,7 +331,7 @@ mod tests {
             predicate: "http://purl.org/dc/terms/title".to_owned(),
             what: "language tag \"en_GB\" -> \"en-gb\"".to_owned(),
         });
-        let assessment = assess(&record, "https://example.org/d", false, &corrected);
+        let assessment = assess(&record, "https://example.org/d", false, &corrected, &[]);
         let found: Vec<&GroupedFinding> = assessment
             .findings
             .iter()
@@ -337,7 +353,60 @@ mod tests {
             assessment.count(ShapeGroup::Corrected, Severity::Warning),
             2
         );
-        let without = assess(&record, "https://example.org/d", false, &[]);
+        let without = assess(&record, "https://example.org/d", false, &[], &[]);
         assert_eq!(without.score, assessment.score);
+    }
+
+    #[test]
+    fn an_unreachable_url_is_a_warning_of_the_links_group() {
+        let record = triples(
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+            <https://example.org/d> a dcat:Dataset ; dcat:distribution <https://example.org/d/1> , <https://example.org/d/2> .
+            <https://example.org/d/1> dcat:accessURL <https://example.org/api> .
+            <https://example.org/d/2> dcat:accessURL <https://example.org/gone.csv> ; dcat:downloadURL <https://example.org/gone.csv> ."#,
+        );
+        let links = [
+            LinkCheck {
+                url: "https://example.org/api".to_owned(),
+                outcome: crate::LinkOutcome::Status(200),
+                checked: "2026-12-02T08:00:00Z".to_owned(),
+            },
+            LinkCheck {
+                url: "https://example.org/gone.csv".to_owned(),
+                outcome: crate::LinkOutcome::Status(404),
+                checked: "2026-12-02T08:00:01Z".to_owned(),
+            },
+        ];
+        let assessment = assess(&record, "https://example.org/d", false, &[], &links);
+        let found: Vec<&GroupedFinding> = assessment
+            .findings
+            .iter()
+            .filter(|f| f.group == ShapeGroup::Links)
+            .collect();
+        let keys: Vec<String> = found.iter().map(|f| f.key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "links dcat:accessURL Unreachable",
+                "links dcat:downloadURL Unreachable"
+            ]
+        );
+        assert_eq!(
+            found[0].finding.message,
+            "dcat:accessURL https://example.org/gone.csv could not be reached: HTTP 404 (checked 2026-12-02T08:00:01Z)"
+        );
+        assert_eq!(found[0].finding.severity, Severity::Warning);
+        let status = |id: &str| {
+            let i = assessment
+                .score
+                .indicators
+                .iter()
+                .find(|i| i.id == id)
+                .expect("indicator");
+            (i.measured, i.passed)
+        };
+        // One of two access URLs answered: not every one, so no points.
+        assert_eq!(status("access_url_status"), (true, false));
+        assert_eq!(status("download_url_status"), (true, false));
     }
 }

@@ -10,6 +10,7 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
+use ldtcat_model::summary::mqa_points;
 use ldtcat_quality::score::rating;
 use ldtcat_quality::{Assessment, Severity};
 use ldtcat_store::StoredRecord;
@@ -35,8 +36,9 @@ pub(crate) const METRIC: &str = "https://w3id.org/ldtcat/quality#";
 const CACHED_ASSESSMENTS: usize = 4_096;
 
 /// What an assessment depends on besides the embedded shapes: the stored description (by its
-/// canonical hash, which covers the resource IRI), the kind, and what was corrected at ingest.
-type AssessmentKey = (String, bool, Vec<String>);
+/// canonical hash, which covers the resource IRI), the kind, what was corrected at ingest and
+/// the last checks of its URLs.
+type AssessmentKey = (String, bool, Vec<String>, Vec<ldtcat_quality::LinkCheck>);
 
 /// Assessments of the records shown lately, so that a record's page, its RDF and
 /// `/api/quality?record=` validate it once while it is unchanged (a changed description has
@@ -56,6 +58,7 @@ pub(crate) fn assess_record(record: &StoredRecord) -> Arc<Assessment> {
             .map(|c| c.original_ntriples())
             .chain(repairs.iter().map(|r| r.to_provenance()))
             .collect(),
+        record.links.clone(),
     );
     if let Some(found) = ASSESSMENTS
         .lock()
@@ -70,6 +73,7 @@ pub(crate) fn assess_record(record: &StoredRecord) -> Arc<Assessment> {
         &record.iri,
         record.kind == Kind::Model,
         &corrected,
+        &record.links,
     ));
     if let Ok(mut cache) = ASSESSMENTS.lock() {
         if cache.len() >= CACHED_ASSESSMENTS {
@@ -94,7 +98,8 @@ struct IndicatorJson {
     dimension: &'static str,
     points: u32,
     max: u32,
-    /// `false` for the indicators that need the network: not counted as failed.
+    /// `false` for the indicators that need the network while the record's URLs were not
+    /// checked: not counted as failed.
     measured: bool,
     passed: bool,
 }
@@ -112,7 +117,7 @@ struct DimensionJson {
 #[derive(Debug, Serialize)]
 struct FindingJson {
     /// The shapes: `mandatory`, `recommended`, `range`, `vocabularies`, `deprecated`,
-    /// `mldcat-ap`.
+    /// `mldcat-ap`; or `corrected` (values corrected at ingest), `links` (unreachable URLs).
     group: &'static str,
     severity: &'static str,
     focus_node: String,
@@ -130,7 +135,10 @@ struct RecordQualityJson {
     score: u32,
     max: u32,
     max_measured: u32,
-    /// The MQA's rating of the score (out of the measured maximum, scaled to 405).
+    /// The score scaled from `max_measured` to the MQA's 405 points: what search filters and
+    /// sorts by.
+    mqa_points: u32,
+    /// The MQA's rating of `mqa_points`.
     rating: &'static str,
     dimensions: Vec<DimensionJson>,
     indicators: Vec<IndicatorJson>,
@@ -161,12 +169,11 @@ struct CatalogueQualityJson {
     records: usize,
     /// Records with a score (all, once indexed with this version).
     scored: usize,
-    /// Their mean score (out of `max_measured`), `null` when none is scored.
+    /// Their mean score (out of `out_of`), `null` when none is scored.
     mean: Option<f64>,
-    /// The points ldtcat measures (the MQA's 405 less the network indicators).
-    max_measured: u32,
-    /// By the MQA's ratings of the scores scaled to 405: `Excellent`, `Good`, `Sufficient`,
-    /// `Bad`.
+    /// 405: every record's score is scaled from what was measured of it to the MQA's scale.
+    out_of: u32,
+    /// By the MQA's ratings of those scores: `Excellent`, `Good`, `Sufficient`, `Bad`.
     ratings: Vec<(&'static str, usize)>,
     /// Scores in ranges of 45 points.
     distribution: Vec<BucketJson>,
@@ -194,10 +201,9 @@ struct TrendJson {
 pub(crate) const TREND_RUNS: usize = 30;
 
 /// The MQA's rating of a score out of `max_measured`, scaled to the MQA's 405 points (the
-/// network indicators are not measured here).
+/// network indicators are measured only for records whose URLs were checked).
 pub(crate) fn scaled_rating(score: u32, max_measured: u32) -> &'static str {
-    let scaled = u64::from(score) * 405 / u64::from(max_measured.max(1));
-    rating(u32::try_from(scaled).unwrap_or(u32::MAX))
+    rating(mqa_points(score, max_measured))
 }
 
 fn record_json(record: &StoredRecord, assessment: &Assessment) -> RecordQualityJson {
@@ -208,6 +214,7 @@ fn record_json(record: &StoredRecord, assessment: &Assessment) -> RecordQualityJ
         score: score.total,
         max: score.max,
         max_measured: score.max_measured,
+        mqa_points: mqa_points(score.total, score.max_measured),
         rating: scaled_rating(score.total, score.max_measured),
         dimensions: score
             .dimensions
@@ -269,9 +276,7 @@ fn catalogue_json(
     state: &AppState,
     source: Option<String>,
 ) -> Result<CatalogueQualityJson, ServeError> {
-    let report = state
-        .index
-        .quality_report(source.as_deref(), ldtcat_quality::max_measured())?;
+    let report = state.index.quality_report(source.as_deref())?;
     if source.is_some() && report.records == 0 {
         return Err(ServeError::bad_parameter(
             "source",
@@ -305,7 +310,7 @@ fn catalogue_json(
         records: report.records,
         scored: report.scored,
         mean: report.mean,
-        max_measured: ldtcat_quality::max_measured(),
+        out_of: 405,
         trend,
         ratings: report.ratings,
         distribution: report
@@ -473,6 +478,7 @@ mod tests {
             deleted_at: None,
             provenance: Vec::new(),
             origin: None,
+            links: Vec::new(),
             triples: vec![
                 triple(
                     rdf::TYPE.as_str(),

@@ -71,6 +71,7 @@ fn fresh_records_are_bulk_loaded_complete_and_numbered_in_order() {
             sources: &["s".to_owned()],
             corrections: &record.corrections,
             repairs: &record.repairs,
+            links: &[],
         };
         assert_eq!(
             stored.summary(),

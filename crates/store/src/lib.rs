@@ -8,6 +8,7 @@ mod federation;
 mod feed;
 #[cfg(test)]
 mod feed_tests;
+mod links;
 mod read;
 mod runs;
 pub mod terms;
@@ -18,12 +19,14 @@ pub use bulk::MIN_BULK_RECORDS;
 pub use error::StoreError;
 pub use federation::Origin;
 pub use feed::{FeedEntry, BUCKET_SIZE};
+pub use links::checkable_urls;
 pub use read::{Provenance, StoreStats, StoredRecord};
 pub use runs::{run_iri, HarvestRun, RunQuality, RunStatus, MAX_STORED_MESSAGES};
 pub use tombstone::{Tombstone, WithdrawOutcome};
 pub use write::{RecordWrite, WriteOutcome};
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use oxigraph::store::Store;
@@ -34,6 +37,8 @@ pub struct CatalogStore {
     store: Store,
     /// Serialises the transactions that give out feed sequence numbers.
     sequence_lock: Arc<Mutex<()>>,
+    /// Whether any link check is stored (see `links.rs`).
+    has_link_checks: Arc<AtomicBool>,
 }
 
 impl CatalogStore {
@@ -45,6 +50,7 @@ impl CatalogStore {
         })?;
         let store = Self::wrap(store);
         store.ensure_feed_sequences(chrono::Utc::now())?;
+        store.probe_link_checks()?;
         Ok(store)
     }
 
@@ -52,6 +58,7 @@ impl CatalogStore {
         Self {
             store,
             sequence_lock: Arc::new(Mutex::new(())),
+            has_link_checks: Arc::new(AtomicBool::new(false)),
         }
     }
 

@@ -67,6 +67,9 @@ pub struct StoredRecord {
     pub origin: Option<Origin>,
     /// The description's statements (empty when only the metadata was read).
     pub triples: Vec<Triple>,
+    /// The last checks of the description's access and download URLs (read with the
+    /// statements).
+    pub links: Vec<ldtcat_quality::LinkCheck>,
 }
 
 /// Counts over the whole store.
@@ -179,6 +182,7 @@ impl StoredRecord {
             sources: &sources,
             corrections: &corrections,
             repairs: &repairs,
+            links: if scored { &self.links } else { &[] },
         };
         let summarize = if scored {
             summarize
@@ -209,6 +213,7 @@ impl CatalogStore {
                 .push(Triple::new(quad.subject, quad.predicate, quad.object));
         }
         record.triples.sort_by_cached_key(ToString::to_string);
+        record.links = self.link_checks_of(&record.triples)?;
         Ok(Some(record))
     }
 
@@ -300,6 +305,7 @@ impl CatalogStore {
             provenance,
             origin: read_origin(&props),
             triples: Vec::new(),
+            links: Vec::new(),
         }))
     }
 

@@ -8,9 +8,10 @@ use super::formats::{format_traits, FormatTraits};
 use super::record::RecordView;
 use super::Dimension;
 use crate::finding::Finding;
+use crate::links::{DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL};
 use crate::shapes::Severity;
 
-/// How one indicator is measured: `None` when it cannot be without the network.
+/// How one indicator is measured: `None` when it is not (a URL never checked).
 type Measure = fn(&RecordView<'_, '_>, &[Finding]) -> Option<bool>;
 
 /// One MQA indicator.
@@ -26,7 +27,6 @@ pub struct Indicator {
 
 const DCAT_KEYWORD: &str = "http://www.w3.org/ns/dcat#keyword";
 const DCAT_THEME: &str = "http://www.w3.org/ns/dcat#theme";
-const DCAT_DOWNLOAD_URL: &str = "http://www.w3.org/ns/dcat#downloadURL";
 const DCAT_MEDIA_TYPE: &str = "http://www.w3.org/ns/dcat#mediaType";
 const DCAT_BYTE_SIZE: &str = "http://www.w3.org/ns/dcat#byteSize";
 const DCAT_CONTACT_POINT: &str = "http://www.w3.org/ns/dcat#contactPoint";
@@ -71,7 +71,7 @@ pub static INDICATORS: &[Indicator] = &[
         id: "access_url_status",
         dimension: Dimension::Accessibility,
         max: 50,
-        measure: |_, _| None,
+        measure: |r, _| r.links_reachable(DCAT_ACCESS_URL),
     },
     Indicator {
         id: "download_url",
@@ -83,7 +83,7 @@ pub static INDICATORS: &[Indicator] = &[
         id: "download_url_status",
         dimension: Dimension::Accessibility,
         max: 30,
-        measure: |_, _| None,
+        measure: |r, _| r.links_reachable(DCAT_DOWNLOAD_URL),
     },
     Indicator {
         id: "format",

@@ -3,6 +3,7 @@
 //! `vocab/quality.md` documents every indicator and how ldtcat measures it.
 //!
 //! The two indicators that need the network (the HTTP status of the access and download URLs)
+//! are measured from the last link checks given ([`crate::LinkCheck`]); without a check they
 //! are reported `measured: false`: they count neither as passed nor as failed, and
 //! [`Score::max_measured`] leaves them out.
 
@@ -14,6 +15,7 @@ use oxrdf::{Term, Triple};
 
 use crate::finding::Finding;
 use crate::graph::DataGraph;
+use crate::links::LinkCheck;
 pub use formats::{format_traits, FormatTraits};
 pub use indicators::INDICATORS;
 use record::RecordView;
@@ -103,18 +105,24 @@ pub struct Score {
 
 /// Scores the record `record` (a `dcat:Dataset`, or any resource with distributions) from its
 /// statements; `mandatory_findings` are the results of the DCAT-AP mandatory shapes
-/// ([`crate::ShapeSet::dcat_ap_mandatory`]) on the same statements.
-pub fn score(triples: &[Triple], record: &Term, mandatory_findings: &[Finding]) -> Score {
-    score_graph(&DataGraph::new(triples), record, mandatory_findings)
+/// ([`crate::ShapeSet::dcat_ap_mandatory`]) on the same statements, `links` the last checks
+/// of its URLs.
+pub fn score(
+    triples: &[Triple],
+    record: &Term,
+    mandatory_findings: &[Finding],
+    links: &[LinkCheck],
+) -> Score {
+    score_graph(&DataGraph::new(triples), record, mandatory_findings, links)
 }
 
-/// The most points ldtcat measures: 405 less the indicators that need the network (the same
-/// for every record).
+/// The most points ldtcat measures without link checks: 405 less the indicators that need the
+/// network.
 pub fn max_measured() -> u32 {
     static MAX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *MAX.get_or_init(|| {
         let nothing = Term::NamedNode(oxrdf::NamedNode::new_unchecked("urn:ldtcat:nothing"));
-        score(&[], &nothing, &[]).max_measured
+        score(&[], &nothing, &[], &[]).max_measured
     })
 }
 
@@ -123,8 +131,9 @@ pub(crate) fn score_graph<'a>(
     graph: &DataGraph<'a>,
     record: &'a Term,
     mandatory_findings: &[Finding],
+    links: &[LinkCheck],
 ) -> Score {
-    let view = RecordView::new(graph, record.as_ref());
+    let view = RecordView::new(graph, record.as_ref(), links);
     let indicators: Vec<IndicatorResult> = INDICATORS
         .iter()
         .map(|indicator| {
@@ -184,6 +193,7 @@ pub fn rating(total: u32) -> &'static str {
 mod tests {
     use super::*;
     use crate::{validate, ShapeSet};
+    use crate::{LinkCheck, LinkOutcome};
     use oxrdf::{NamedNode, Triple};
     use oxrdfio::{RdfFormat, RdfParser};
 
@@ -218,7 +228,7 @@ mod tests {
             .expect("parses");
         let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
         let record = Term::from(NamedNode::new_unchecked("https://example.org/d"));
-        let result = score(&triples, &record, &findings);
+        let result = score(&triples, &record, &findings, &[]);
         let failed: Vec<_> = result
             .indicators
             .iter()
@@ -239,5 +249,53 @@ mod tests {
         assert_eq!(unmeasured, ["access_url_status", "download_url_status"]);
         // Without the 80 network points, the best rating a record can reach here is "Good".
         assert_eq!(rating(result.total), "Good");
+    }
+
+    fn check(url: &str, outcome: LinkOutcome) -> LinkCheck {
+        LinkCheck {
+            url: url.to_owned(),
+            outcome,
+            checked: "2026-12-02T08:00:00Z".to_owned(),
+        }
+    }
+
+    #[test]
+    fn checked_links_are_measured_and_every_checked_one_must_answer() {
+        let triples: Vec<Triple> = RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(COMPLETE_RECORD)
+            .map(|quad| quad.map(Triple::from))
+            .collect::<Result<_, _>>()
+            .expect("parses");
+        let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
+        let record = Term::from(NamedNode::new_unchecked("https://example.org/d"));
+        let measured = |links: &[LinkCheck]| {
+            let result = score(&triples, &record, &findings, links);
+            let status: Vec<(bool, bool)> = result
+                .indicators
+                .iter()
+                .filter(|i| i.id.ends_with("_status"))
+                .map(|i| (i.measured, i.passed))
+                .collect();
+            (result.total, result.max_measured, status)
+        };
+        // A check of a URL the record does not give changes nothing.
+        let elsewhere = [check(
+            "https://example.org/other.csv",
+            LinkOutcome::Status(200),
+        )];
+        assert_eq!(measured(&elsewhere), (325, 325, vec![(false, false); 2]));
+        let fine = [check("https://example.org/d.csv", LinkOutcome::Status(200))];
+        assert_eq!(measured(&fine), (405, 405, vec![(true, true); 2]));
+        assert_eq!(rating(405), "Excellent");
+        let redirect = [check("https://example.org/d.csv", LinkOutcome::Status(302))];
+        assert_eq!(measured(&redirect).0, 405);
+        for outcome in [
+            LinkOutcome::Status(404),
+            LinkOutcome::Status(503),
+            LinkOutcome::Failed("timed out".to_owned()),
+        ] {
+            let broken = [check("https://example.org/d.csv", outcome)];
+            assert_eq!(measured(&broken), (325, 405, vec![(true, false); 2]));
+        }
     }
 }

@@ -3,24 +3,38 @@
 use oxrdf::{NamedNodeRef, TermRef};
 
 use crate::graph::DataGraph;
+use crate::links::{all_reachable, LinkCheck};
 
-/// A record node and its `dcat:distribution`s in one data graph.
+/// A record node and its `dcat:distribution`s in one data graph, with the last checks of
+/// their URLs.
 pub struct RecordView<'g, 'a> {
     graph: &'g DataGraph<'a>,
     record: TermRef<'a>,
     distributions: Vec<TermRef<'a>>,
+    links: &'g [LinkCheck],
 }
 
 impl<'g, 'a> RecordView<'g, 'a> {
-    /// The view of `record` in `graph`.
-    pub fn new(graph: &'g DataGraph<'a>, record: TermRef<'a>) -> RecordView<'g, 'a> {
+    /// The view of `record` in `graph`; `links` are the last checks of URLs.
+    pub fn new(
+        graph: &'g DataGraph<'a>,
+        record: TermRef<'a>,
+        links: &'g [LinkCheck],
+    ) -> RecordView<'g, 'a> {
         let distribution = NamedNodeRef::new_unchecked("http://www.w3.org/ns/dcat#distribution");
         let distributions = graph.objects(record, distribution).to_vec();
         RecordView {
             graph,
             record,
             distributions,
+            links,
         }
+    }
+
+    /// Whether every checked URL of `predicate` on the distributions answered (HTTP 200 to
+    /// 399); `None` when none was checked (not measured).
+    pub fn links_reachable(&self, predicate: &'static str) -> Option<bool> {
+        all_reachable(self.graph, self.record, predicate, self.links)
     }
 
     /// The values of `iri` on the record itself.

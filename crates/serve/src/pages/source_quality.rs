@@ -60,7 +60,6 @@ struct SourceQualityPage {
     records: usize,
     scored: usize,
     mean: String,
-    max_measured: u32,
     ratings: Vec<RatingView>,
     /// The largest bucket (the `max` of the bars).
     widest: usize,
@@ -101,18 +100,17 @@ fn page(
     report: QualityReport,
     runs: &[HarvestRun],
 ) -> SourceQualityPage {
-    let max_measured = ldtcat_quality::max_measured();
     let search = |extra: &str| {
         locale.link(&format!(
             "/search?source={}&sort=quality{extra}",
             encode(source)
         ))
     };
-    // Ratings are of scores scaled to 405: the bounds of each, as the report counts them.
+    // The bounds of each rating, as the report counts them.
     let ratings = report
         .ratings
         .iter()
-        .zip(ldtcat_index::rating_bounds(max_measured))
+        .zip(ldtcat_index::rating_bounds())
         .map(|((name, records), (_, lower, upper))| {
             let max = upper
                 .map(|u| format!("&max_quality={u}"))
@@ -144,7 +142,6 @@ fn page(
         mean: report
             .mean
             .map_or_else(|| "–".to_owned(), |m| format!("{m:.1}")),
-        max_measured,
         ratings,
         widest: report
             .distribution
@@ -188,9 +185,7 @@ pub(crate) async fn source_quality(
     let work = state.clone();
     let id = source.clone();
     let result = blocking(move || {
-        let report = work
-            .index
-            .quality_report(Some(&id), ldtcat_quality::max_measured())?;
+        let report = work.index.quality_report(Some(&id))?;
         if report.records == 0 {
             return Err(ServeError::NoRoute {
                 path: format!("/sources/{id}/quality"),

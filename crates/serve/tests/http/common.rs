@@ -181,6 +181,7 @@ impl Fixture {
                     sources: &source_ids,
                     corrections: &record.corrections,
                     repairs: &record.repairs,
+                    links: &[],
                 };
                 batch.upsert(&summarize(&facts, &record.triples))?;
             }

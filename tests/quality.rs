@@ -293,6 +293,50 @@ async fn ill_typed_literals_are_served_well_typed_and_kept_in_provenance() {
         serde_json::json!([]),
         "{served_report}"
     );
+
+    // ckanext-dcat's own RDF parser and DCAT-AP 3 profile, as CKAN's DCAT harvester runs
+    // them: the source file makes rdflib log its ill-typed literals; the served catalogue,
+    // followed page by page with the parser's own `next_page`, gives every dataset with
+    // nothing logged and nothing raised.
+    let source_parse = tokio::task::spawn_blocking(|| {
+        common::run_python(
+            "ckanext_dcat_parse.py",
+            &["euro_dcat_ap_3".to_owned(), fixture().display().to_string()],
+        )
+    })
+    .await
+    .expect("runs");
+    assert_eq!(source_parse["datasets"], 2, "{source_parse}");
+    assert!(
+        source_parse["warnings"].as_array().is_some_and(|w| w
+            .iter()
+            .any(|w| w.as_str().unwrap_or("").contains("XMLSchema#date"))),
+        "ckanext-dcat logs the source's ill-typed dates: {source_parse}"
+    );
+    let catalogue = format!("{base}/catalog?page_size=1");
+    let served_parse = tokio::task::spawn_blocking(move || {
+        common::run_python(
+            "ckanext_dcat_parse.py",
+            &["euro_dcat_ap_3".to_owned(), catalogue],
+        )
+    })
+    .await
+    .expect("runs");
+    assert_eq!(served_parse["datasets"], 2, "{served_parse}");
+    assert!(
+        served_parse["documents"].as_u64().unwrap_or(0) >= 2,
+        "pages followed: {served_parse}"
+    );
+    assert_eq!(
+        served_parse["errors"],
+        serde_json::json!([]),
+        "{served_parse}"
+    );
+    assert_eq!(
+        served_parse["warnings"],
+        serde_json::json!([]),
+        "{served_parse}"
+    );
     server.abort();
 }
 

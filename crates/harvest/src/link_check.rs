@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ldtcat_config::{HostPattern, LinkCheckConfig};
-use ldtcat_quality::{LinkCheck, LinkOutcome};
+use ldtcat_model::{LinkCheck, LinkOutcome};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;

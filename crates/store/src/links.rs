@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use ldtcat_quality::{LinkCheck, LinkOutcome, DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL};
+use ldtcat_model::{LinkCheck, LinkOutcome, DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term, Triple,
 };

@@ -69,7 +69,7 @@ pub struct StoredRecord {
     pub triples: Vec<Triple>,
     /// The last checks of the description's access and download URLs (read with the
     /// statements).
-    pub links: Vec<ldtcat_quality::LinkCheck>,
+    pub links: Vec<ldtcat_model::LinkCheck>,
 }
 
 /// Counts over the whole store.

@@ -266,6 +266,23 @@ async fn access_and_download_urls_are_checked_politely_and_scored() {
     // The record page says it in words; the record's RDF measures the indicators (DQV).
     let page = get(&app, &format!("/resources/{}", ids["broken"]), "text/html").await;
     assert!(page.contains("could not be reached: HTTP 404"), "{page}");
+    let page = get(
+        &app,
+        &format!("/resources/{}?lang=fr", ids["broken"]),
+        "text/html",
+    )
+    .await;
+    assert!(page.contains("est injoignable : HTTP 404"), "{page}");
+    let page = get(
+        &app,
+        &format!("/resources/{}?lang=de", ids["mixed"]),
+        "text/html",
+    )
+    .await;
+    assert!(
+        page.contains("ist nicht erreichbar: Zeitüberschreitung"),
+        "{page}"
+    );
     let metric = "<https://w3id.org/ldtcat/quality#access_url_status>";
     let measured = get(
         &app,

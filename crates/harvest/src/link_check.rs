@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ldtcat_config::{HostPattern, LinkCheckConfig};
-use ldtcat_model::{LinkCheck, LinkOutcome};
+use ldtcat_model::{LinkCheck, LinkOutcome, COULD_NOT_CONNECT, TIMED_OUT};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
@@ -165,8 +165,8 @@ async fn request(client: &reqwest::Client, url: &Url, method: reqwest::Method) -
     }
     match builder.send().await {
         Ok(response) => LinkOutcome::Status(response.status().as_u16()),
-        Err(error) if error.is_timeout() => LinkOutcome::Failed("timed out".to_owned()),
-        Err(error) if error.is_connect() => LinkOutcome::Failed("could not connect".to_owned()),
+        Err(error) if error.is_timeout() => LinkOutcome::Failed(TIMED_OUT.to_owned()),
+        Err(error) if error.is_connect() => LinkOutcome::Failed(COULD_NOT_CONNECT.to_owned()),
         Err(error) => LinkOutcome::Failed(format!("request failed: {}", error_chain(&error))),
     }
 }

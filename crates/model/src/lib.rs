@@ -21,7 +21,9 @@ pub use error::ModelError;
 pub use language::Languages;
 /// What a link check found at a URL: the input of the reachability indicators (from
 /// `ldtcat_quality`, for the harvester and the store).
-pub use ldtcat_quality::{LinkCheck, LinkOutcome, DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL};
+pub use ldtcat_quality::{
+    LinkCheck, LinkOutcome, COULD_NOT_CONNECT, DCAT_ACCESS_URL, DCAT_DOWNLOAD_URL, TIMED_OUT,
+};
 pub use parse::{ParseReport, RdfDocument};
 pub use record::{record_id, Record, RecordBuilder};
 pub use split::{split_records, RawRecord, Repair, SplitReport};

@@ -14,7 +14,7 @@ use crate::links::{unreachable_findings, LinkCheck};
 use crate::score::{score_graph, Score};
 use crate::terms::{short_iri, short_term};
 use crate::validate::validate_graph;
-use crate::{Finding, Severity, ShapeSet};
+use crate::{Finding, Sentence, Severity, ShapeSet};
 
 /// Which shapes a finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -238,13 +238,14 @@ fn corrected_finding(correction: &Corrected, record: &Term) -> Option<Finding> {
                 return None;
             };
             let path = short_iri(original.predicate.as_str());
+            let sentence = Sentence::new("ill_typed")
+                .text("path", path.clone())
+                .text("value", short_term(original.object.as_ref()))
+                .text("datatype", short_iri(literal.datatype().as_str()));
             Finding {
                 focus_node: original.subject.clone().into(),
-                message: format!(
-                    "{path} value {} is not a valid {} literal (served corrected)",
-                    short_term(original.object.as_ref()),
-                    short_iri(literal.datatype().as_str())
-                ),
+                message: sentence.english(),
+                sentence,
                 result_path: Some(path),
                 source_shape: String::new(),
                 component: ILL_TYPED_LITERAL,
@@ -259,9 +260,13 @@ fn corrected_finding(correction: &Corrected, record: &Term) -> Option<Finding> {
             } else {
                 REPAIRED_IRI
             };
+            let sentence = Sentence::new("repaired")
+                .text("path", path.clone())
+                .text("detail", what.clone());
             Finding {
                 focus_node: record.clone(),
-                message: format!("{path}: {what} (served repaired)"),
+                message: sentence.english(),
+                sentence,
                 result_path: Some(path),
                 source_shape: String::new(),
                 component,

@@ -1,7 +1,8 @@
-//! One validation result ([`Finding`]) and the plain-English sentence that explains it.
+//! One validation result ([`Finding`]) and the sentence that explains it ([`Sentence`]).
 
 use oxrdf::{Term, TermRef};
 
+use crate::sentence::{Arg, Sentence};
 use crate::shapes::{Constraint, NodeKind, Severity};
 use crate::terms::{short_iri, short_term};
 
@@ -22,8 +23,10 @@ pub struct Finding {
     pub severity: Severity,
     /// The offending value, when the constraint is about one value.
     pub value: Option<Term>,
-    /// What is wrong, in plain English.
+    /// What is wrong, in plain English (`sentence` in English).
     pub message: String,
+    /// The same, as a message key and arguments, for other languages.
+    pub sentence: Sentence,
 }
 
 impl Finding {
@@ -45,102 +48,86 @@ pub(crate) struct Failure<'a> {
 
 /// The sentence for one failure of `constraint`; `path` is the short path of a property
 /// shape, `None` for a node shape (whose one value is the focus node).
-pub(crate) fn message(
+pub(crate) fn sentence(
     path: Option<&str>,
     constraint: &Constraint,
     failure: &Failure<'_>,
-) -> String {
+) -> Sentence {
     let value = failure.value.map(short_term).unwrap_or_default();
-    let count = failure.count;
-    let subject = path.unwrap_or("the node");
-    // "dct:issued value "2020"" for a property shape, "node <x>" for a node shape.
-    let what = match path {
-        Some(path) => format!("{path} value {value}"),
-        None => format!("node {value}"),
+    let count = failure.count.to_string();
+    let subject = || match path {
+        Some(path) => Arg::Text(path.to_owned()),
+        None => Arg::Sentence(Sentence::new("the_node")),
     };
+    // "dct:issued value "2020"" for a property shape, "node <x>" for a node shape.
+    let what = || match path {
+        Some(path) => Sentence::new("value_of")
+            .text("path", path)
+            .text("value", value.clone()),
+        None => Sentence::new("node_value").text("value", value.clone()),
+    };
+    let about_value = |key: &'static str| Sentence::new(key).nested("what", what());
     match constraint {
-        Constraint::MinCount(min) if count == 0 => {
-            format!("{subject} is missing (at least {min} required)")
-        }
-        Constraint::MinCount(min) => {
-            format!("{subject} has {count} values (at least {min} required)")
-        }
-        Constraint::MaxCount(max) => {
-            format!("{subject} has {count} values (at most {max} allowed)")
-        }
-        Constraint::Class(class) => {
-            format!(
-                "{what} is not a {} (no rdf:type of that class)",
-                short_iri(class.as_str())
-            )
-        }
+        Constraint::MinCount(min) if failure.count == 0 => Sentence::new("missing")
+            .arg("subject", subject())
+            .text("min", min.to_string()),
+        Constraint::MinCount(min) => Sentence::new("too_few")
+            .arg("subject", subject())
+            .text("count", count)
+            .text("min", min.to_string()),
+        Constraint::MaxCount(max) => Sentence::new("too_many")
+            .arg("subject", subject())
+            .text("count", count)
+            .text("max", max.to_string()),
+        Constraint::Class(class) => about_value("class").text("class", short_iri(class.as_str())),
         Constraint::Datatype(datatype) => {
-            format!(
-                "{what} is not a valid {} literal",
-                short_iri(datatype.as_str())
-            )
+            about_value("datatype").text("datatype", short_iri(datatype.as_str()))
         }
         Constraint::NodeKind(kind) => {
-            format!("{what} is not {}", node_kind_text(*kind))
+            about_value("node_kind").nested("kind", Sentence::new(node_kind_key(*kind)))
         }
-        Constraint::MinLength(min) => {
-            format!("{what} is shorter than {min} characters")
-        }
-        Constraint::MaxLength(max) => {
-            format!("{what} is longer than {max} characters")
-        }
+        Constraint::MinLength(min) => about_value("min_length").text("min", min.to_string()),
+        Constraint::MaxLength(max) => about_value("max_length").text("max", max.to_string()),
         Constraint::Pattern { source, .. } => {
-            format!("{what} does not match {source:?}")
+            about_value("pattern").text("pattern", format!("{source:?}"))
         }
         Constraint::LanguageIn(languages) => {
-            format!(
-                "{what} is not in one of the languages {}",
-                languages.join(", ")
-            )
+            about_value("language_in").text("languages", languages.join(", "))
         }
-        Constraint::UniqueLang => {
-            format!("{subject} has more than one value in the language of {value}")
-        }
-        Constraint::In(_) => format!("{what} is not one of the allowed values"),
-        Constraint::HasValue(required) => format!(
-            "{subject} does not include {}",
-            short_term(required.as_ref())
-        ),
-        Constraint::Equals(other) => format!(
-            "{subject} and {} differ at {value}",
-            short_iri(other.as_str())
-        ),
+        Constraint::UniqueLang => Sentence::new("unique_lang")
+            .arg("subject", subject())
+            .text("value", value.clone()),
+        Constraint::In(_) => about_value("in"),
+        Constraint::HasValue(required) => Sentence::new("has_value")
+            .arg("subject", subject())
+            .text("required", short_term(required.as_ref())),
+        Constraint::Equals(other) => Sentence::new("equals")
+            .arg("subject", subject())
+            .text("other", short_iri(other.as_str()))
+            .text("value", value.clone()),
         Constraint::Disjoint(other) => {
-            format!("{what} is also a {} value", short_iri(other.as_str()))
+            about_value("disjoint").text("other", short_iri(other.as_str()))
         }
-        Constraint::Node(_) => {
-            format!("{what} does not conform to the required shape")
-        }
-        Constraint::And(_) => {
-            format!("{what} does not conform to every required shape")
-        }
-        Constraint::Or(_) => {
-            format!("{what} conforms to none of the alternatives")
-        }
-        Constraint::Xone(_) => {
-            format!("{what} does not conform to exactly one alternative")
-        }
-        Constraint::Not(_) => format!("{what} conforms to a shape it must not"),
-        Constraint::Closed { .. } => format!(
-            "{} is not allowed here (closed shape)",
-            failure.path.as_deref().unwrap_or("a property")
-        ),
-        Constraint::Property(_) => String::new(),
+        Constraint::Node(_) => about_value("node"),
+        Constraint::And(_) => about_value("and"),
+        Constraint::Or(_) => about_value("or"),
+        Constraint::Xone(_) => about_value("xone"),
+        Constraint::Not(_) => about_value("not"),
+        Constraint::Closed { .. } => match failure.path.as_deref() {
+            Some(property) => Sentence::new("closed").text("property", property),
+            None => Sentence::new("closed").nested("property", Sentence::new("a_property")),
+        },
+        Constraint::Property(_) => Sentence::new("property"),
     }
 }
 
-fn node_kind_text(kind: NodeKind) -> &'static str {
+fn node_kind_key(kind: NodeKind) -> &'static str {
     match kind {
-        NodeKind::Iri => "an IRI",
-        NodeKind::BlankNode => "a blank node",
-        NodeKind::Literal => "a literal",
-        NodeKind::BlankNodeOrIri => "an IRI or a blank node",
-        NodeKind::BlankNodeOrLiteral => "a blank node or a literal",
-        NodeKind::IriOrLiteral => "an IRI or a literal",
+        NodeKind::Iri => "kind_iri",
+        NodeKind::BlankNode => "kind_blank_node",
+        NodeKind::Literal => "kind_literal",
+        NodeKind::BlankNodeOrIri => "kind_blank_node_or_iri",
+        NodeKind::BlankNodeOrLiteral => "kind_blank_node_or_literal",
+        NodeKind::IriOrLiteral => "kind_iri_or_literal",
     }
 }

@@ -7,6 +7,7 @@ use oxrdf::{NamedNode, NamedNodeRef, Term, TermRef};
 
 use crate::finding::Finding;
 use crate::graph::DataGraph;
+use crate::sentence::{Arg, Sentence};
 use crate::shapes::Severity;
 use crate::terms::short_iri;
 
@@ -27,13 +28,26 @@ impl LinkOutcome {
     }
 
     /// The outcome in words: `HTTP 404`, `timed out`.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> Arg {
         match self {
-            LinkOutcome::Status(status) => format!("HTTP {status}"),
-            LinkOutcome::Failed(reason) => reason.clone(),
+            LinkOutcome::Status(status) => {
+                Arg::Sentence(Sentence::new("http_status").text("status", status.to_string()))
+            }
+            LinkOutcome::Failed(reason) if reason == TIMED_OUT => {
+                Arg::Sentence(Sentence::new("timed_out"))
+            }
+            LinkOutcome::Failed(reason) if reason == COULD_NOT_CONNECT => {
+                Arg::Sentence(Sentence::new("could_not_connect"))
+            }
+            LinkOutcome::Failed(reason) => Arg::Text(reason.clone()),
         }
     }
 }
+
+/// [`LinkOutcome::Failed`]'s reason when the request timed out.
+pub const TIMED_OUT: &str = "timed out";
+/// [`LinkOutcome::Failed`]'s reason when no connection could be made.
+pub const COULD_NOT_CONNECT: &str = "could not connect";
 
 /// The last check of one URL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,14 +121,15 @@ pub(crate) fn unreachable_findings<'a>(
             if check.outcome.reachable() {
                 continue;
             }
+            let sentence = Sentence::new("unreachable")
+                .text("path", path.clone())
+                .text("url", check.url.clone())
+                .arg("outcome", check.outcome.describe())
+                .text("checked", check.checked.clone());
             findings.push(Finding {
                 focus_node: record.clone(),
-                message: format!(
-                    "{path} {} could not be reached: {} (checked {})",
-                    check.url,
-                    check.outcome.describe(),
-                    check.checked
-                ),
+                message: sentence.english(),
+                sentence,
                 result_path: Some(path.clone()),
                 source_shape: String::new(),
                 component: UNREACHABLE,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use oxrdf::{TermRef, Triple};
 
-use crate::finding::{message, Failure, Finding};
+use crate::finding::{sentence, Failure, Finding};
 use crate::graph::DataGraph;
 use crate::literal::has_datatype;
 use crate::path::Path;
@@ -112,6 +112,7 @@ impl<'a> Engine<'_, 'a> {
             };
             let path = shape.path.as_ref().map(Path::short);
             for failure in failures {
+                let sentence = sentence(path.as_deref(), constraint, &failure);
                 findings.push(Finding {
                     focus_node: focus.into_owned(),
                     result_path: failure.path.clone().or_else(|| path.clone()),
@@ -119,7 +120,8 @@ impl<'a> Engine<'_, 'a> {
                     component: constraint.component(),
                     severity: shape.severity,
                     value: failure.value.map(TermRef::into_owned),
-                    message: message(path.as_deref(), constraint, &failure),
+                    message: sentence.english(),
+                    sentence,
                 });
             }
         }

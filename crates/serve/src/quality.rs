@@ -263,6 +263,14 @@ pub(crate) fn rating_label(rating: &str, t: &'static Messages) -> &'static str {
     t.get(&format!("quality.rating_{}", rating.to_ascii_lowercase()))
 }
 
+/// A finding's sentence in the catalogue's language (section `[finding]` of the message
+/// catalogues; the English there is `ldtcat_quality::ENGLISH`).
+pub(crate) fn finding_text(finding: &ldtcat_quality::Finding, t: &Messages) -> String {
+    finding
+        .sentence
+        .render(&|key| Some(t.get(&format!("finding.{key}")).to_owned()))
+}
+
 pub(crate) fn severity_name(severity: Severity) -> &'static str {
     match severity {
         Severity::Violation => "violation",
@@ -506,5 +514,36 @@ mod tests {
             "another hash: assessed again"
         );
         assert_eq!(*first, *changed, "the same statements: the same findings");
+    }
+
+    #[test]
+    fn findings_are_said_in_the_visitors_language_and_the_english_is_the_engines() {
+        let english = Messages::of("en");
+        for (key, text) in ldtcat_quality::ENGLISH {
+            assert_eq!(english.get(&format!("finding.{key}")), *text, "{key}");
+        }
+        // The record has no description: a mandatory finding, in French and in Dutch.
+        let assessment = assess_record(&record("sentences", "Air"));
+        let missing = assessment
+            .findings
+            .iter()
+            .find(|f| f.key() == "mandatory dct:description MinCount")
+            .expect("finding");
+        assert_eq!(
+            missing.finding.message,
+            "dct:description is missing (at least 1 required)"
+        );
+        assert_eq!(
+            finding_text(&missing.finding, english),
+            missing.finding.message
+        );
+        assert_eq!(
+            finding_text(&missing.finding, Messages::of("fr")),
+            "dct:description manque (au moins 1 requis)"
+        );
+        assert_eq!(
+            finding_text(&missing.finding, Messages::of("nl")),
+            "dct:description ontbreekt (minstens 1 vereist)"
+        );
     }
 }

@@ -141,7 +141,7 @@ fn quality_view(record: &StoredRecord, t: &'static Messages) -> QualityView {
                     "quality.severity_{}",
                     crate::quality::severity_name(grouped.finding.severity)
                 )),
-                message: grouped.finding.message.clone(),
+                message: crate::quality::finding_text(&grouped.finding, t),
             })
             .collect(),
         api_href: format!("/api/quality?record={}", record.id),

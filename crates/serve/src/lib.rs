@@ -10,6 +10,7 @@ mod dsp;
 mod error;
 mod harvest_admin;
 mod html;
+mod http_cache;
 pub mod i18n;
 mod labels;
 mod limits;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(page_not_found);
     let state = Arc::new(state);
     router
+        .layer(axum::middleware::from_fn(http_cache::revalidate))
         .layer(limits::body_limit())
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),

@@ -202,7 +202,8 @@ impl FeedPage<'_> {
             add(stream.clone(), at(ns::LDES, property), value.into());
         }
         add(stream.clone(), at(ns::TREE, "view"), root.clone().into());
-        let policy = BlankNode::default();
+        // Fixed labels: the same page is the same bytes (its ETag depends on them).
+        let policy = BlankNode::new_unchecked("retentionPolicy");
         out.push(Triple::new(
             root.clone(),
             at(ns::LDES, "retentionPolicy"),
@@ -237,7 +238,7 @@ impl FeedPage<'_> {
 
     /// The relation to the next page, whose members all come later than `last`.
     fn relation(&self, out: &mut Vec<Triple>, this_page: &NamedNode, last: &FeedItem) {
-        let relation = BlankNode::default();
+        let relation = BlankNode::new_unchecked("nextRelation");
         let next = node(self.url(last.entry.sequence));
         out.push(Triple::new(
             this_page.clone(),

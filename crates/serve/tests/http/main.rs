@@ -2,6 +2,7 @@
 
 mod api;
 mod bad_requests;
+mod caching;
 mod common;
 mod dcat;
 mod dsp;

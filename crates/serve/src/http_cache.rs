@@ -1,0 +1,171 @@
+//! Revalidation of what harvesters, browsers and proxies read again and again: record pages
+//! and their RDF, `/catalog` and `/feed` pages, search pages and the search API. Each `200`
+//! answer to `GET` or `HEAD` on those routes gets a strong `ETag` computed from its bytes
+//! (so it changes exactly when the answer does: a record, a label, a link check, the
+//! interface's language or version), a `Cache-Control` chosen per route, and `Vary` naming
+//! every request header that chose the answer; a request whose `If-None-Match` names the
+//! current tag is answered `304 Not Modified` without a body.
+//!
+//! `Cache-Control` (documented in the README):
+//! - records, catalogue and feed pages, searches: `public, no-cache`: any cache may keep
+//!   them, and asks again with the tag before reusing them (an answer changes with every
+//!   harvest, so none is fresh for a fixed time);
+//! - the static assets set their own (`assets.rs`, a year, immutable).
+//!
+//! The tag is computed after the answer is built: a `304` saves the transfer, not the work.
+
+use axum::body::{Body, HttpBody as _};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+
+/// Answers larger than this are passed on without a tag (none is, today: a `/catalog` page
+/// of the largest size is a few MB).
+pub const MAX_TAGGED_BYTES: u64 = 32 << 20;
+
+/// The `Cache-Control` of the routes whose answers get a tag; `None`: not revalidated here.
+fn cache_control(path: &str) -> Option<&'static str> {
+    let revalidated = path.starts_with("/resources/")
+        || path == "/catalog"
+        || path.starts_with("/catalog.")
+        || path == "/feed"
+        || path.starts_with("/feed.")
+        || path == "/search"
+        || path == "/api/search";
+    revalidated.then_some("public, no-cache")
+}
+
+/// The middleware; see the module doc.
+pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let policy = cache_control(request.uri().path());
+    let (Some(policy), true) = (policy, method == Method::GET || method == Method::HEAD) else {
+        return next.run(request).await;
+    };
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::ETAG) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Some(size) = body
+        .size_hint()
+        .exact()
+        .filter(|size| *size <= MAX_TAGGED_BYTES)
+    else {
+        return Response::from_parts(parts, body);
+    };
+    let bytes = match axum::body::to_bytes(body, usize::try_from(size).unwrap_or(usize::MAX)).await
+    {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!("cannot read an answer to tag it: {error}");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+    };
+    let tag = entity_tag(&bytes);
+    let headers = &mut parts.headers;
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        headers.insert(header::ETAG, value);
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        // Pages are in the language `Accept-Language` asks for (unless `?lang=` says).
+        add_vary(headers, "Accept-Language");
+    }
+    if if_none_match.is_some_and(|value| matches_any(&value, &tag)) {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::VARY,
+            header::CONTENT_LOCATION,
+            header::EXPIRES,
+            header::LINK,
+        ] {
+            for value in parts.headers.get_all(&name) {
+                not_modified
+                    .headers_mut()
+                    .append(name.clone(), value.clone());
+            }
+        }
+        return not_modified;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A strong entity tag of `bytes`: the first 128 bits of their SHA-256, in hex, quoted.
+pub fn entity_tag(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether an `If-None-Match` value names `tag` (`*`, or a list of tags compared weakly, as
+/// RFC 9110 § 13.1.2 says for this header).
+fn matches_any(value: &HeaderValue, tag: &str) -> bool {
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let text = text.trim();
+    text == "*"
+        || text
+            .split(',')
+            .map(|candidate| candidate.trim())
+            .map(|candidate| candidate.strip_prefix("W/").unwrap_or(candidate))
+            .any(|candidate| candidate == tag)
+}
+
+/// Adds `name` to the `Vary` header unless it is there.
+fn add_vary(headers: &mut HeaderMap, name: &'static str) {
+    let present = headers.get_all(header::VARY).iter().any(|value| {
+        value
+            .to_str()
+            .unwrap_or("")
+            .split(',')
+            .any(|v| v.trim().eq_ignore_ascii_case(name) || v.trim() == "*")
+    });
+    if !present {
+        headers.append(header::VARY, HeaderValue::from_static(name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_tags_weakly_and_accepts_a_list_or_a_star() {
+        let tag = entity_tag(b"hello");
+        assert_eq!(tag.len(), 34);
+        let value = |text: &str| HeaderValue::from_str(text).expect("header");
+        assert!(matches_any(&value(&tag), &tag));
+        assert!(matches_any(&value(&format!("\"x\", W/{tag}")), &tag));
+        assert!(matches_any(&value("*"), &tag));
+        assert!(!matches_any(&value("\"x\""), &tag));
+        assert!(!matches_any(&value(&entity_tag(b"hello!")), &tag));
+    }
+
+    #[test]
+    fn only_the_read_interfaces_are_revalidated() {
+        assert!(cache_control("/resources/abc").is_some());
+        assert!(cache_control("/catalog.ttl").is_some());
+        assert!(cache_control("/feed").is_some());
+        assert!(cache_control("/api/search").is_some());
+        assert!(cache_control("/sparql").is_none());
+        assert!(cache_control("/admin/harvest/x").is_none());
+        assert!(cache_control("/assets/site.css").is_none());
+    }
+}

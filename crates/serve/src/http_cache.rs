@@ -10,7 +10,7 @@
 //! - records, catalogue and feed pages, searches: `public, no-cache`: any cache may keep
 //!   them, and asks again with the tag before reusing them (an answer changes with every
 //!   harvest, so none is fresh for a fixed time);
-//! - the static assets set their own (`assets.rs`, a year, immutable).
+//! - the static assets set their own (`assets.rs`, a day).
 //!
 //! The tag is computed after the answer is built: a `304` saves the transfer, not the work.
 

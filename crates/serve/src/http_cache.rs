@@ -13,13 +13,20 @@
 //! - the static assets set their own (`assets.rs`, a day).
 //!
 //! The tag is computed after the answer is built: a `304` saves the transfer, not the work.
+//!
+//! The same answers are compressed (`gzip` or `br`, as `Accept-Encoding` asks; tower-http's
+//! [`compression`] layer, which [`Compressible`] lets through): to a request that accepts a
+//! compression, the tag is weak (`W/"…"`), since the bytes then depend on the encoding too
+//! (and weak tags are what `If-None-Match` compares anyway).
 
 use axum::body::{Body, HttpBody as _};
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version};
 use axum::middleware::Next;
 use axum::response::Response;
 use sha2::{Digest, Sha256};
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 /// Answers larger than this are passed on without a tag (none is, today: a `/catalog` page
 /// of the largest size is a few MB).
@@ -37,6 +44,42 @@ fn cache_control(path: &str) -> Option<&'static str> {
     revalidated.then_some("public, no-cache")
 }
 
+/// Marks an answer the [`compression`] layer may compress (set by [`revalidate`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Compressible;
+
+/// The compression of the answers [`revalidate`] tagged (at least 256 bytes: smaller ones
+/// gain nothing).
+pub(crate) fn compression() -> CompressionLayer<impl Predicate> {
+    let tagged = |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
+        extensions.get::<Compressible>().is_some()
+    };
+    CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(SizeAbove::new(256).and(tagged))
+}
+
+/// Whether the request accepts a compression the [`compression`] layer gives.
+fn accepts_compression(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            !refused && (name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("br"))
+        })
+}
+
 /// The middleware; see the module doc.
 pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
     let method = request.method().clone();
@@ -45,6 +88,7 @@ pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
         return next.run(request).await;
     };
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let weak = accepts_compression(request.headers());
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::ETAG) {
         return response;
@@ -69,8 +113,14 @@ pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
         }
     };
     let tag = entity_tag(&bytes);
+    let sent_tag = if weak {
+        format!("W/{tag}")
+    } else {
+        tag.clone()
+    };
+    parts.extensions.insert(Compressible);
     let headers = &mut parts.headers;
-    if let Ok(value) = HeaderValue::from_str(&tag) {
+    if let Ok(value) = HeaderValue::from_str(&sent_tag) {
         headers.insert(header::ETAG, value);
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
@@ -84,6 +134,8 @@ pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
         // Pages are in the language `Accept-Language` asks for (unless `?lang=` says).
         add_vary(headers, "Accept-Language");
     }
+    // The compression layer says it on what it compresses; the 304 must say it too.
+    add_vary(headers, "Accept-Encoding");
     if if_none_match.is_some_and(|value| matches_any(&value, &tag)) {
         let mut not_modified = Response::new(Body::empty());
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
     let state = Arc::new(state);
     router
         .layer(axum::middleware::from_fn(http_cache::revalidate))
+        .layer(http_cache::compression())
         .layer(limits::body_limit())
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),

@@ -3,9 +3,33 @@
 //! without a body; another representation or another language has another tag; what is not
 //! a read interface (SPARQL, errors) gets none.
 
-use axum::http::{header, StatusCode};
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 use crate::common::{record_path, Fixture, AIR_IRI};
+
+/// Sends a GET and reads the body as bytes (a compressed body is not text).
+async fn get_bytes(
+    fixture: &Fixture,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> anyhow::Result<(StatusCode, HeaderMap, Vec<u8>)> {
+    let mut request = Request::builder().uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = fixture
+        .router()
+        .oneshot(request.body(Body::empty())?)
+        .await?;
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await?.to_bytes().to_vec();
+    Ok((parts.status, parts.headers, bytes))
+}
 
 fn header_of(reply: &crate::common::Reply, name: header::HeaderName) -> &str {
     reply
@@ -151,5 +175,76 @@ async fn read_interfaces_are_tagged_and_revalidated_with_304() -> anyhow::Result
         .await?;
     assert_eq!(sparql.status, StatusCode::OK);
     assert!(sparql.headers.get(header::ETAG).is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn large_answers_are_compressed_as_asked_and_their_tags_become_weak() -> anyhow::Result<()> {
+    let fixture = Fixture::new()?;
+    let path = "/catalog?page_size=20";
+    let turtle = ("accept", "text/turtle");
+    let (status, plain_headers, plain) = get_bytes(&fixture, path, &[turtle]).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(plain_headers.get(header::CONTENT_ENCODING).is_none());
+    let strong = plain_headers[header::ETAG].to_str()?.to_owned();
+    assert!(!strong.starts_with("W/"), "{strong}");
+
+    let (status, headers, gzipped) =
+        get_bytes(&fixture, path, &[turtle, ("accept-encoding", "gzip")]).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(gzipped.as_slice()).read_to_end(&mut unzipped)?;
+    assert_eq!(unzipped, plain, "the same answer, compressed");
+    assert!(
+        gzipped.len() * 3 < plain.len(),
+        "{} of {}",
+        gzipped.len(),
+        plain.len()
+    );
+    let weak = headers[header::ETAG].to_str()?.to_owned();
+    assert_eq!(weak, format!("W/{strong}"));
+    let vary: Vec<&str> = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter()
+            .any(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+        "{vary:?}"
+    );
+    let (status, headers, body) = get_bytes(
+        &fixture,
+        path,
+        &[
+            turtle,
+            ("accept-encoding", "gzip"),
+            ("if-none-match", &weak),
+        ],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(headers[header::ETAG], weak.as_str());
+
+    let (_, headers, _) = get_bytes(&fixture, path, &[turtle, ("accept-encoding", "br")]).await?;
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    let (_, headers, _) =
+        get_bytes(&fixture, path, &[turtle, ("accept-encoding", "gzip;q=0")]).await?;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+
+    // Not a tagged read interface: never compressed.
+    let (status, headers, _) = get_bytes(
+        &fixture,
+        "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D",
+        &[
+            ("accept", "application/sparql-results+json"),
+            ("accept-encoding", "gzip"),
+        ],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
     Ok(())
 }

@@ -86,3 +86,30 @@ pub fn run_python(script: &str, args: &[String]) -> serde_json::Value {
     serde_json::from_str(&stdout)
         .unwrap_or_else(|error| panic!("{script} printed no JSON ({error}): {stdout}"))
 }
+
+/// `GET path` with `Accept: accept` through the router: the body as text; the answer must
+/// be a 200.
+pub async fn get_text(app: &axum::Router, path: &str, accept: &str) -> String {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .header("accept", accept)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("responds");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let text = String::from_utf8(body.to_vec()).expect("UTF-8");
+    assert_eq!(status, 200, "{path}: {text}");
+    text
+}
+
+/// `GET path` as JSON through the router (a 200).
+pub async fn get_json(app: &axum::Router, path: &str) -> serde_json::Value {
+    serde_json::from_str(&get_text(app, path, "application/json").await).expect("JSON")
+}

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::get_json;
 use http_body_util::BodyExt;
 use ldtcat::catalog::Catalog;
 use ldtcat::compat::{assess_catalog, load_profile};
@@ -122,28 +123,6 @@ fn the_demo_federation_matrix_of_components_and_profiles_matches_the_golden_file
         "some component's verdict differs across profiles"
     );
     expect_test::expect_file!["golden/compat/demo-matrix.txt"].assert_eq(&matrix);
-}
-
-async fn get_json(app: &axum::Router, uri: &str) -> serde_json::Value {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("answered");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{uri}: {}",
-        String::from_utf8_lossy(&body)
-    );
-    serde_json::from_slice(&body).expect("JSON")
 }
 
 fn app_state(catalog: &Catalog) -> ldtcat_serve::AppState {

@@ -23,36 +23,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
+use common::{get_json, get_text as get};
 use fixtures::{run, source_config};
-use http_body_util::BodyExt;
 use ldtcat::catalog::Catalog;
-use tower::ServiceExt;
 
 const DELAY_MS: u64 = 300;
 
 /// A request of the link check: when, method, path, `Range` header.
 type Seen = (Instant, String, String, Option<String>);
-
-async fn get(app: &axum::Router, path: &str, accept: &str) -> String {
-    let request = axum::http::Request::get(path)
-        .header("accept", accept)
-        .body(Body::empty())
-        .expect("request");
-    let response = app.clone().oneshot(request).await.expect("responds");
-    assert_eq!(response.status(), 200, "{path}");
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(body.to_vec()).expect("UTF-8")
-}
-
-async fn get_json(app: &axum::Router, path: &str) -> serde_json::Value {
-    serde_json::from_str(&get(app, path, "application/json").await).expect("JSON")
-}
 
 /// `(measured, passed)` of an indicator in `/api/quality?record=`.
 fn indicator(report: &serde_json::Value, id: &str) -> (bool, bool) {

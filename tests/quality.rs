@@ -27,10 +27,10 @@ mod server;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use common::{get_json, get_text as get};
 use fixtures::{run, source_config};
 
 use axum::body::Body;
-use http_body_util::BodyExt;
 use ldtcat::catalog::Catalog;
 use ldtcat_model::literal::well_typed;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -48,27 +48,6 @@ fn site(base: &str) -> ldtcat_serve::SiteSettings {
         public_base_url: base.to_owned(),
         ..ldtcat_serve::SiteSettings::default()
     }
-}
-
-async fn get(app: &axum::Router, path: &str, accept: &str) -> String {
-    let request = axum::http::Request::get(path)
-        .header("accept", accept)
-        .body(Body::empty())
-        .expect("request");
-    let response = app.clone().oneshot(request).await.expect("responds");
-    assert_eq!(response.status(), 200, "{path}");
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(body.to_vec()).expect("UTF-8")
-}
-
-/// `path`'s JSON answer.
-async fn get_json(app: &axum::Router, path: &str) -> serde_json::Value {
-    serde_json::from_str(&get(app, path, "application/json").await).expect("JSON")
 }
 
 /// Every literal of a Turtle document about the described resources (not about the

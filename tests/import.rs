@@ -219,3 +219,40 @@ fn the_demo_federation_covers_all_six_kinds() {
         .collect();
     assert_eq!(kinds, Kind::ALL.into_iter().collect());
 }
+
+#[test]
+fn the_stats_command_prints_what_each_index_field_costs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = {
+        let catalog = Catalog::open(dir.path()).expect("opens");
+        common::import(&catalog, &[antwerp()], "antwerpen");
+        catalog.index.space().expect("measured")
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ldtcat"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("stats")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("records: 326"), "{text}");
+    assert!(
+        text.contains(&format!("in {} segment(s)", expected.segments)),
+        "{text}"
+    );
+    // One line per field that costs a byte, the largest first, with its parts.
+    let field_lines: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with("field "))
+        .skip(1)
+        .collect();
+    assert_eq!(field_lines.len(), expected.fields.len(), "{text}");
+    assert!(field_lines[0].contains(&expected.fields[0].field), "{text}");
+    assert!(
+        field_lines
+            .iter()
+            .any(|line| line.trim_start().starts_with("all_text ")),
+        "{text}"
+    );
+}

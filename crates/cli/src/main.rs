@@ -219,6 +219,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("quads: {}", stats.quads);
             println!("index documents: {}", catalog.index.num_docs());
+            let space = catalog.index.space()?;
+            println!(
+                "index: {} in {} segment(s); document store {}",
+                mib(space.total),
+                space.segments,
+                mib(space.store)
+            );
+            println!("  field                     terms   postings  positions       fast      norms      total");
+            for field in &space.fields {
+                println!(
+                    "  {:<20} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                    field.field,
+                    mib(field.terms),
+                    mib(field.postings),
+                    mib(field.positions),
+                    mib(field.fast),
+                    mib(field.norms),
+                    mib(field.total())
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Compat {
@@ -299,6 +319,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             serve(catalog, &bind, public_url, title, harvest, *publication)
         }
+    }
+}
+
+/// Bytes in MiB, to a tenth (or in bytes under a tenth of a MiB).
+fn mib(bytes: u64) -> String {
+    if bytes < 104_858 {
+        format!("{bytes} B")
+    } else {
+        format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
     }
 }
 

@@ -12,6 +12,7 @@ mod query;
 mod request;
 mod schema;
 mod search;
+mod space;
 mod text_query;
 
 #[cfg(test)]
@@ -29,3 +30,4 @@ pub use request::{
     MAX_FACET_VALUES,
 };
 pub use schema::SCHEMA_VERSION;
+pub use space::{FieldSpace, IndexSpace};

@@ -8,6 +8,9 @@ use tantivy::TantivyError;
 
 use crate::{CatalogIndex, IndexError};
 
+/// Where a part's bytes go in a [`FieldSpace`].
+type Slot = fn(&mut FieldSpace) -> &mut u64;
+
 /// The bytes of one field, by part.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldSpace {
@@ -62,7 +65,7 @@ impl CatalogIndex {
         for segment in usage.segments() {
             space.store += segment.store().total().get_bytes();
             space.deletes += segment.deletes().get_bytes();
-            let parts: [(&PerFieldSpaceUsage, fn(&mut FieldSpace) -> &mut u64); 5] = [
+            let parts: [(&PerFieldSpaceUsage, Slot); 5] = [
                 (segment.termdict(), |f| &mut f.terms),
                 (segment.postings(), |f| &mut f.postings),
                 (segment.positions(), |f| &mut f.positions),

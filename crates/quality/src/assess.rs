@@ -183,7 +183,7 @@ pub fn assess(
                 f.result_path.clone(),
                 f.component,
                 f.value.as_ref().map(ToString::to_string),
-                f.message.clone(),
+                f.message(),
             )
         });
     }
@@ -193,13 +193,8 @@ pub fn assess(
         .iter()
         .filter_map(|correction| corrected_finding(correction, &record))
         .collect();
-    corrected.sort_by_cached_key(|f| {
-        (
-            f.focus_node.to_string(),
-            f.result_path.clone(),
-            f.message.clone(),
-        )
-    });
+    corrected
+        .sort_by_cached_key(|f| (f.focus_node.to_string(), f.result_path.clone(), f.message()));
     let mut findings: Vec<GroupedFinding> = groups
         .into_iter()
         .zip(results)
@@ -244,7 +239,6 @@ fn corrected_finding(correction: &Corrected, record: &Term) -> Option<Finding> {
                 .text("datatype", short_iri(literal.datatype().as_str()));
             Finding {
                 focus_node: original.subject.clone().into(),
-                message: sentence.english(),
                 sentence,
                 result_path: Some(path),
                 source_shape: String::new(),
@@ -265,7 +259,6 @@ fn corrected_finding(correction: &Corrected, record: &Term) -> Option<Finding> {
                 .text("detail", what.clone());
             Finding {
                 focus_node: record.clone(),
-                message: sentence.english(),
                 sentence,
                 result_path: Some(path),
                 source_shape: String::new(),
@@ -349,10 +342,10 @@ mod tests {
         assert!(
             found[0]
                 .finding
-                .message
+                .message()
                 .contains("not a valid xsd:date literal"),
             "{}",
-            found[0].finding.message
+            found[0].finding.message()
         );
         assert_eq!(
             assessment.count(ShapeGroup::Corrected, Severity::Warning),
@@ -397,7 +390,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            found[0].finding.message,
+            found[0].finding.message(),
             "dcat:accessURL https://example.org/gone.csv could not be reached: HTTP 404 (checked 2026-12-02T08:00:01Z)"
         );
         assert_eq!(found[0].finding.severity, Severity::Warning);

@@ -23,13 +23,16 @@ pub struct Finding {
     pub severity: Severity,
     /// The offending value, when the constraint is about one value.
     pub value: Option<Term>,
-    /// What is wrong, in plain English (`sentence` in English).
-    pub message: String,
-    /// The same, as a message key and arguments, for other languages.
+    /// What is wrong, as a message key and arguments ([`Finding::message`] in English).
     pub sentence: Sentence,
 }
 
 impl Finding {
+    /// What is wrong, in plain English.
+    pub fn message(&self) -> String {
+        self.sentence.english()
+    }
+
     /// The component's local name without the `ConstraintComponent` suffix: `MinCount`.
     pub fn component_name(&self) -> &'static str {
         let local = self.component.rsplit('#').next().unwrap_or(self.component);

@@ -128,7 +128,6 @@ pub(crate) fn unreachable_findings<'a>(
                 .text("checked", check.checked.clone());
             findings.push(Finding {
                 focus_node: record.clone(),
-                message: sentence.english(),
                 sentence,
                 result_path: Some(path.clone()),
                 source_shape: String::new(),

@@ -120,7 +120,6 @@ impl<'a> Engine<'_, 'a> {
                     component: constraint.component(),
                     severity: shape.severity,
                     value: failure.value.map(TermRef::into_owned),
-                    message: sentence.english(),
                     sentence,
                 });
             }
@@ -347,7 +346,10 @@ mod tests {
             .iter()
             .find(|finding| finding.result_path.as_deref() == Some("dct:title"))
             .expect("a finding about dct:title");
-        assert_eq!(title.message, "dct:title is missing (at least 1 required)");
+        assert_eq!(
+            title.message(),
+            "dct:title is missing (at least 1 required)"
+        );
         assert_eq!(title.component_name(), "MinCount");
         assert_eq!(title.severity, Severity::Violation);
         assert_eq!(title.focus_node, dataset.into());
@@ -370,7 +372,7 @@ mod tests {
             .find(|finding| finding.component_name() == "Or")
             .expect("the catalogue has neither dcat:dataset nor dcat:service");
         assert_eq!(
-            or.message,
+            or.message(),
             "node <https://example.org/catalogue> conforms to none of the alternatives"
         );
         assert_eq!(

@@ -250,7 +250,7 @@ fn record_json(record: &StoredRecord, assessment: &Assessment) -> RecordQualityJ
                     path: finding.result_path.clone(),
                     component: finding.component_name(),
                     value: finding.value.as_ref().map(ToString::to_string),
-                    message: finding.message.clone(),
+                    message: finding.message(),
                 }
             })
             .collect(),
@@ -444,7 +444,11 @@ pub(crate) fn dqv_triples(iri: &str, assessment: &Assessment) -> Vec<Triple> {
         triples.push(Triple::new(
             annotation.clone(),
             oa("bodyValue"),
-            Literal::new_simple_literal(format!("{}: {}", grouped.group.as_str(), finding.message)),
+            Literal::new_simple_literal(format!(
+                "{}: {}",
+                grouped.group.as_str(),
+                finding.message()
+            )),
         ));
         triples.push(Triple::new(
             annotation.clone(),
@@ -530,12 +534,12 @@ mod tests {
             .find(|f| f.key() == "mandatory dct:description MinCount")
             .expect("finding");
         assert_eq!(
-            missing.finding.message,
+            missing.finding.message(),
             "dct:description is missing (at least 1 required)"
         );
         assert_eq!(
             finding_text(&missing.finding, english),
-            missing.finding.message
+            missing.finding.message()
         );
         assert_eq!(
             finding_text(&missing.finding, Messages::of("fr")),

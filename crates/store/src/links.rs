@@ -13,6 +13,7 @@ use oxigraph::model::{
 };
 
 use crate::terms::{datetime_literal, iri, ldt, record_id_of};
+use crate::write::remove_subject;
 use crate::{CatalogStore, StoreError};
 use ldtcat_vocab::ns;
 
@@ -61,21 +62,9 @@ impl CatalogStore {
     ) -> Result<(), StoreError> {
         let mut transaction = self.oxigraph().start_transaction()?;
         for (check, at) in checks {
+            // The URL is a subject of nothing else in the default graph.
             let node = NamedNode::new_unchecked(check.url.as_str());
-            let old: Vec<Quad> = transaction
-                .quads_for_pattern(
-                    Some(node.as_ref().into()),
-                    None,
-                    None,
-                    Some(GraphNameRef::DefaultGraph),
-                )
-                .collect::<Result<_, _>>()?;
-            for quad in old
-                .iter()
-                .filter(|q| is_link_predicate(q.predicate.as_ref()))
-            {
-                transaction.remove(quad);
-            }
+            remove_subject(&mut transaction, &node, &GraphName::DefaultGraph)?;
             let outcome = match &check.outcome {
                 LinkOutcome::Status(status) => (
                     ldt("linkStatus"),
@@ -192,12 +181,6 @@ impl CatalogStore {
         }
         Ok(checks)
     }
-}
-
-fn is_link_predicate(predicate: NamedNodeRef<'_>) -> bool {
-    ["linkStatus", "linkFailure", "linkCheckedAt"]
-        .iter()
-        .any(|local| predicate == ldt(local).as_ref())
 }
 
 #[cfg(test)]

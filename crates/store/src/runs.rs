@@ -7,6 +7,7 @@ use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankN
 
 use crate::read::properties;
 use crate::terms::{datetime_literal, iri, ldt};
+use crate::write::remove_subject;
 use crate::{CatalogStore, StoreError};
 
 /// How a run ended (or that it has not).
@@ -178,17 +179,7 @@ impl CatalogStore {
     pub fn save_run(&self, run: &HarvestRun) -> Result<(), StoreError> {
         let node = NamedNode::new_unchecked(run.iri());
         let mut transaction = self.oxigraph().start_transaction()?;
-        let old: Vec<Quad> = transaction
-            .quads_for_pattern(
-                Some(node.as_ref().into()),
-                None,
-                None,
-                Some(GraphNameRef::DefaultGraph),
-            )
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
+        remove_subject(&mut transaction, &node, &GraphName::DefaultGraph)?;
         let mut statements: Vec<(NamedNode, Term)> = vec![
             (iri(ns::RDF, "type"), ldt("HarvestRun").into()),
             (ldt("runId"), text(&run.run_id)),

@@ -87,15 +87,13 @@ pub fn run_python(script: &str, args: &[String]) -> serde_json::Value {
         .unwrap_or_else(|error| panic!("{script} printed no JSON ({error}): {stdout}"))
 }
 
-/// `GET path` with `Accept: accept` through the router: the body as text; the answer must
-/// be a 200.
-pub async fn get_text(app: &axum::Router, path: &str, accept: &str) -> String {
+/// Sends `request` through the router: the status and the body as text.
+pub async fn send(
+    app: &axum::Router,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, String) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let request = axum::http::Request::get(path)
-        .header("accept", accept)
-        .body(axum::body::Body::empty())
-        .expect("request");
     let response = app.clone().oneshot(request).await.expect("responds");
     let status = response.status();
     let body = response
@@ -104,7 +102,17 @@ pub async fn get_text(app: &axum::Router, path: &str, accept: &str) -> String {
         .await
         .expect("body")
         .to_bytes();
-    let text = String::from_utf8(body.to_vec()).expect("UTF-8");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// `GET path` with `Accept: accept` through the router: the body as text; the answer must
+/// be a 200.
+pub async fn get_text(app: &axum::Router, path: &str, accept: &str) -> String {
+    let request = axum::http::Request::get(path)
+        .header("accept", accept)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let (status, text) = send(app, request).await;
     assert_eq!(status, 200, "{path}: {text}");
     text
 }

@@ -10,8 +10,7 @@ use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::get_json;
-use http_body_util::BodyExt;
+use common::{get_json, send};
 use ldtcat::catalog::Catalog;
 use ldtcat::compat::{assess_catalog, load_profile};
 use ldtcat::synthetic_components::{components_turtle, profile_and_adapters_turtle, PROFILE_IRI};
@@ -21,7 +20,6 @@ use ldtcat_compat::{
 use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
 use ldtcat_model::record::record_id;
 use ldtcat_vocab::Kind;
-use tower::ServiceExt;
 
 fn demo_catalog() -> (tempfile::TempDir, Catalog) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -249,18 +247,6 @@ fn compatible_with_search_returns_exactly_the_brute_force_verdicts_of_10000_comp
             .get(&Kind::Ldt),
         Some(&1)
     );
-}
-
-async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = app.clone().oneshot(request).await.expect("answered");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 #[test]

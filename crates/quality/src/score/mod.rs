@@ -221,11 +221,7 @@ mod tests {
 
     #[test]
     fn a_complete_record_gets_every_measured_point_and_the_network_ones_are_unmeasured() {
-        let triples: Vec<Triple> = RdfParser::from_format(RdfFormat::Turtle)
-            .for_slice(COMPLETE_RECORD)
-            .map(|quad| quad.map(Triple::from))
-            .collect::<Result<_, _>>()
-            .expect("parses");
+        let triples = complete_record();
         let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
         let record = Term::from(NamedNode::new_unchecked("https://example.org/d"));
         let result = score(&triples, &record, &findings, &[]);
@@ -251,6 +247,14 @@ mod tests {
         assert_eq!(rating(result.total), "Good");
     }
 
+    fn complete_record() -> Vec<Triple> {
+        RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(COMPLETE_RECORD)
+            .map(|quad| quad.map(Triple::from))
+            .collect::<Result<_, _>>()
+            .expect("parses")
+    }
+
     fn check(url: &str, outcome: LinkOutcome) -> LinkCheck {
         LinkCheck {
             url: url.to_owned(),
@@ -261,11 +265,7 @@ mod tests {
 
     #[test]
     fn checked_links_are_measured_and_every_checked_one_must_answer() {
-        let triples: Vec<Triple> = RdfParser::from_format(RdfFormat::Turtle)
-            .for_slice(COMPLETE_RECORD)
-            .map(|quad| quad.map(Triple::from))
-            .collect::<Result<_, _>>()
-            .expect("parses");
+        let triples = complete_record();
         let findings = validate(ShapeSet::dcat_ap_mandatory(), &triples);
         let record = Term::from(NamedNode::new_unchecked("https://example.org/d"));
         let measured = |links: &[LinkCheck]| {

@@ -374,7 +374,8 @@ fn validate_schedule(text: &str) -> Result<Schedule, String> {
     Ok(Schedule { cron })
 }
 
-fn positive(
+/// `value`, or `default` when absent; 0 is refused (`key`: must be at least 1).
+pub(crate) fn positive(
     value: Option<u64>,
     default: u64,
     key: &'static str,

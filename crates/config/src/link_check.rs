@@ -17,6 +17,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
+use crate::harvest::positive;
+
 /// `[source.link_check]` as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -132,15 +134,10 @@ pub(crate) fn validate_link_check(
             }
         },
     };
-    let at_least_one = |value: Option<u64>, default: u64, key: &'static str| match value {
-        Some(0) => Err((key, "must be at least 1".to_owned())),
-        Some(value) => Ok(value),
-        None => Ok(default),
-    };
     let config = LinkCheckConfig {
         hosts,
         delay: Duration::from_millis(raw.delay_ms.unwrap_or(DEFAULT_LINK_DELAY_MS)),
-        max_urls: usize::try_from(at_least_one(
+        max_urls: usize::try_from(positive(
             raw.max_urls,
             DEFAULT_LINK_MAX_URLS,
             "link_check.max_urls",
@@ -151,7 +148,7 @@ pub(crate) fn validate_link_check(
                 .unwrap_or(DEFAULT_LINK_RECHECK_HOURS)
                 .saturating_mul(3600),
         ),
-        timeout: Duration::from_secs(at_least_one(
+        timeout: Duration::from_secs(positive(
             raw.timeout_seconds,
             DEFAULT_LINK_TIMEOUT_SECONDS,
             "link_check.timeout_seconds",

@@ -17,7 +17,7 @@ use ldtcat::synthetic_components::{components_turtle, profile_and_adapters_turtl
 use ldtcat_compat::{
     offers_of, requirements_of, AdapterRecord, Adapters, Assessor, CompatRules, Profile, Verdict,
 };
-use ldtcat_index::{FacetField, FacetFilter, SearchRequest};
+use ldtcat_index::{FacetField, FacetFilter, RequirementClause, RequirementFilter, SearchRequest};
 use ldtcat_model::record::record_id;
 use ldtcat_vocab::Kind;
 
@@ -158,6 +158,61 @@ fn brute_force(catalog: &Catalog, profile: &Profile) -> Vec<(String, Verdict)> {
         .collect()
 }
 
+/// The search's facet counts (every facet) equal Tantivy's `FacetCollector`'s for kind
+/// filters and requirement filters like those `compatible_with` makes, alone and together.
+fn facet_counts_equal_the_facet_collectors(catalog: &Catalog) {
+    let terms = catalog.index.requirement_terms().expect("terms");
+    assert!(terms.len() > 4, "{terms:?}");
+    let half = terms.len() / 2;
+    let filters = [
+        None,
+        Some(RequirementFilter {
+            clauses: vec![RequirementClause {
+                any_of: terms[..half].to_vec(),
+                none_of: terms[half..half + 2].to_vec(),
+            }],
+        }),
+        Some(RequirementFilter {
+            clauses: vec![
+                RequirementClause {
+                    any_of: terms[half..].to_vec(),
+                    none_of: Vec::new(),
+                },
+                RequirementClause {
+                    any_of: terms[..2].to_vec(),
+                    none_of: terms[2..4].to_vec(),
+                },
+            ],
+        }),
+    ];
+    for requirements in filters {
+        for kind in [None, Some("model"), Some("service"), Some("ldt")] {
+            let request = SearchRequest {
+                filters: kind
+                    .map(|kind| FacetFilter {
+                        field: FacetField::Kind,
+                        value: kind.to_owned(),
+                    })
+                    .into_iter()
+                    .collect(),
+                requirements: requirements.clone(),
+                ..SearchRequest::default()
+            };
+            let results = catalog
+                .index
+                .search_with_facets(&request, &FacetField::EVERY)
+                .expect("search");
+            let reference = catalog
+                .index
+                .reference_facet_counts(&request, &FacetField::EVERY)
+                .expect("reference");
+            assert_eq!(results.facets, reference, "{request:?}");
+            let kinds: u64 = reference[0].1.iter().map(|count| count.count).sum();
+            assert_eq!(results.total as u64, kinds, "{request:?}");
+        }
+    }
+}
+
 #[test]
 fn compatible_with_search_returns_exactly_the_brute_force_verdicts_of_10000_components() {
     let count: usize = std::env::var("LDTCAT_COMPAT_TEST_N")
@@ -174,6 +229,7 @@ fn compatible_with_search_returns_exactly_the_brute_force_verdicts_of_10000_comp
     let profile = load_profile(&catalog, PROFILE_IRI).expect("profile");
     let expected = brute_force(&catalog, &profile);
     assert_eq!(expected.len(), count, "every component states requirements");
+    facet_counts_equal_the_facet_collectors(&catalog);
     let profile_id = record_id(PROFILE_IRI);
     let app = ldtcat_serve::router(app_state(&catalog));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

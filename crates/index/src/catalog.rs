@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
@@ -10,6 +11,7 @@ use crate::batch::IndexBatch;
 use crate::error::IndexError;
 use crate::language::register_tokenizers;
 use crate::schema::{build_schema, commit_payload, Fields};
+use crate::search_cache::SearchCache;
 use crate::text_query::TextParser;
 
 /// The memory budget of a batch's writer, shared by its threads.
@@ -27,6 +29,8 @@ pub struct CatalogIndex {
     pub(crate) parser: TextParser,
     /// The directory, or `memory`, for error messages.
     pub(crate) location: String,
+    /// Answers and counts of searches, for the searcher generation they were made at.
+    pub(crate) cache: Arc<SearchCache>,
 }
 
 impl fmt::Debug for CatalogIndex {
@@ -109,6 +113,7 @@ impl CatalogIndex {
             fields,
             parser,
             location,
+            cache: Arc::new(SearchCache::new()),
         })
     }
 

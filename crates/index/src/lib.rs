@@ -5,6 +5,7 @@ mod catalog;
 mod compat;
 mod document;
 mod error;
+mod facet_count;
 mod labels;
 mod language;
 mod quality_report;
@@ -12,11 +13,14 @@ mod query;
 mod request;
 mod schema;
 mod search;
+mod search_cache;
 mod space;
 mod text_query;
 
 #[cfg(test)]
 mod clause_tests;
+#[cfg(test)]
+mod facet_count_tests;
 #[cfg(test)]
 mod fixtures;
 

@@ -1,5 +1,6 @@
 //! Running searches: one pass collects the total, the page of hits (sorted) and the facet
-//! counts; the page's stored fields become [`SearchHit`]s.
+//! counts ([`crate::facet_count`]); the page's stored fields become [`SearchHit`]s. Answers
+//! that count facets are kept for the next identical search ([`crate::search_cache`]).
 
 use std::ops::Range;
 
@@ -18,6 +19,7 @@ use ldtcat_model::LangString;
 use crate::catalog::CatalogIndex;
 use crate::document::SEPARATOR;
 use crate::error::IndexError;
+use crate::facet_count::{sorted_counts, FacetCounter};
 use crate::query::request_query;
 use crate::request::{
     FacetCount, FacetField, SearchHit, SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
@@ -25,6 +27,7 @@ use crate::request::{
 use crate::schema::{
     CHANGED, DISPLAY_DESCRIPTION, DISPLAY_TITLE, ID, IRI, MODIFIED, NAME_SORT, QUALITY, TITLE_SORT,
 };
+use crate::search_cache::{Counts, Keys};
 use crate::text_query::has_text;
 
 /// What one pass over the matches yields.
@@ -48,41 +51,137 @@ impl CatalogIndex {
 
     /// The same search, counting the values of `facet_fields` (in that order) whatever
     /// `request.facets` says.
+    ///
+    /// A search that counts facets is answered from the cache when the same request was
+    /// answered at the same index generation, and counts nothing again when only its page or
+    /// order differs from one that was.
     pub fn search_with_facets(
         &self,
         request: &SearchRequest,
         facet_fields: &[FacetField],
+    ) -> Result<SearchResults, IndexError> {
+        let searcher = self.reader.searcher();
+        if facet_fields.is_empty() {
+            return self.run_search(&searcher, request, facet_fields, None);
+        }
+        let generation = searcher.generation().generation_id();
+        let keys = Keys::of(request, facet_fields);
+        if let Some(found) = self.cache.answer(generation, &keys) {
+            return Ok(found);
+        }
+        let counts = self.cache.counts(generation, &keys);
+        let results = self.run_search(&searcher, request, facet_fields, counts)?;
+        self.cache.keep(generation, &keys, &results);
+        Ok(results)
+    }
+
+    /// The facet counts of a search as Tantivy's `FacetCollector` gives them (one collector
+    /// per field), without the cache: what [`CatalogIndex::search_with_facets`] counted before
+    /// it read the facet columns itself, kept so that tests and benchmarks can compare the
+    /// two.
+    #[doc(hidden)]
+    pub fn reference_facet_counts(
+        &self,
+        request: &SearchRequest,
+        facet_fields: &[FacetField],
+    ) -> Result<Vec<(FacetField, Vec<FacetCount>)>, IndexError> {
+        let query = request_query(&self.parser, &self.fields, request);
+        let mut collectors = MultiCollector::new();
+        let handles: Vec<(FacetField, FruitHandle<FacetCounts>)> = facet_fields
+            .iter()
+            .map(|field| (*field, collectors.add_collector(facet_collector(*field))))
+            .collect();
+        let mut fruits = self
+            .reader
+            .searcher()
+            .search(query.as_ref(), &collectors)
+            .map_err(|source| self.tantivy_error("count facet values", source))?;
+        Ok(handles
+            .into_iter()
+            .map(|(field, handle)| {
+                let counts = handle.extract(&mut fruits);
+                (field, collector_counts(&counts, MAX_FACET_VALUES))
+            })
+            .collect())
+    }
+
+    /// The search without the cache: what a request costs the first time it is asked.
+    #[doc(hidden)]
+    pub fn search_uncached(
+        &self,
+        request: &SearchRequest,
+        facet_fields: &[FacetField],
+    ) -> Result<SearchResults, IndexError> {
+        self.run_search(&self.reader.searcher(), request, facet_fields, None)
+    }
+
+    /// The request's query with Tantivy's own collectors alone: `Count`, the page's
+    /// addresses by score (`TopDocs`), and a `FacetCollector` per field; no tie-breaking
+    /// order, no stored fields, no cache. The engine's figure a benchmark puts beside
+    /// [`CatalogIndex::search_uncached`]'s. Gives the total.
+    #[doc(hidden)]
+    pub fn raw_tantivy_search(
+        &self,
+        request: &SearchRequest,
+        facet_fields: &[FacetField],
+    ) -> Result<usize, IndexError> {
+        let query = request_query(&self.parser, &self.fields, request);
+        let mut collectors = MultiCollector::new();
+        for field in facet_fields {
+            collectors.add_collector(facet_collector(*field));
+        }
+        let top_docs = TopDocs::with_limit(request.limit.max(1)).order_by_score();
+        let (total, page, _) = self
+            .reader
+            .searcher()
+            .search(query.as_ref(), &(Count, top_docs, collectors))
+            .map_err(|source| self.tantivy_error("run a search", source))?;
+        std::hint::black_box(page);
+        Ok(total)
+    }
+
+    /// A search on one searcher; `known` counts (of the same query, from the cache) are
+    /// taken as they are instead of counted.
+    fn run_search(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        facet_fields: &[FacetField],
+        known: Option<Counts>,
     ) -> Result<SearchResults, IndexError> {
         let query = request_query(&self.parser, &self.fields, request);
         let sort = match request.sort {
             SortOrder::Relevance if !has_text(&request.text) => SortOrder::Modified,
             sort => sort,
         };
-        let searcher = self.reader.searcher();
-        let range = page_range(&searcher, request.offset, request.limit);
+        let range = page_range(searcher, request.offset, request.limit);
+        let counting = Counting {
+            fields: facet_fields,
+            known,
+        };
         // Paging backwards by id: the records closest before the cursor, put back in order.
         let backwards = sort == SortOrder::Id && request.before_id.is_some();
         let mut collected = if backwards {
             self.collect_by(
-                &searcher,
+                searcher,
                 query.as_ref(),
                 (
                     (SortByString::for_field(ID), Order::Desc),
                     SortBySimilarityScore,
                 ),
                 range,
-                facet_fields,
+                counting,
                 |(_, score)| *score,
             )?
         } else {
-            self.collect(&searcher, query.as_ref(), sort, range, facet_fields)?
+            self.collect(searcher, query.as_ref(), sort, range, counting)?
         };
         if backwards {
             collected.page.reverse();
         }
         Ok(SearchResults {
             total: collected.total,
-            hits: self.hits(&searcher, &collected.page)?,
+            hits: self.hits(searcher, &collected.page)?,
             facets: collected.facets,
         })
     }
@@ -91,7 +190,11 @@ impl CatalogIndex {
     pub fn latest(&self, limit: usize) -> Result<Vec<SearchHit>, IndexError> {
         let searcher = self.reader.searcher();
         let range = page_range(&searcher, 0, limit);
-        let collected = self.collect(&searcher, &AllQuery, SortOrder::Modified, range, &[])?;
+        let counting = Counting {
+            fields: &[],
+            known: None,
+        };
+        let collected = self.collect(&searcher, &AllQuery, SortOrder::Modified, range, counting)?;
         self.hits(&searcher, &collected.page)
     }
 
@@ -100,9 +203,13 @@ impl CatalogIndex {
     pub fn facet_counts(&self, field: FacetField) -> Result<Vec<FacetCount>, IndexError> {
         let searcher = self.reader.searcher();
         let counts = searcher
-            .search(&AllQuery, &facet_collector(field))
+            .search(&AllQuery, &FacetCounter::new(&[field]))
             .map_err(|source| self.tantivy_error("count facet values", source))?;
-        Ok(sorted_counts(&counts, usize::MAX))
+        Ok(counts
+            .into_iter()
+            .next()
+            .map(|counts| sorted_counts(counts, usize::MAX))
+            .unwrap_or_default())
     }
 
     fn collect(
@@ -111,7 +218,7 @@ impl CatalogIndex {
         query: &dyn Query,
         sort: SortOrder,
         range: Range<usize>,
-        facet_fields: &[FacetField],
+        counting: Counting<'_>,
     ) -> Result<Collected, IndexError> {
         let modified_desc = (
             SortByStaticFastValue::<tantivy::DateTime>::for_field(MODIFIED),
@@ -126,7 +233,7 @@ impl CatalogIndex {
                 query,
                 (SortBySimilarityScore, modified_desc, id_asc()),
                 range,
-                facet_fields,
+                counting,
                 |(score, _, _)| *score,
             ),
             // Keyed orders break ties by id alone (the score comes last, for the hits), so
@@ -136,7 +243,7 @@ impl CatalogIndex {
                 query,
                 (modified_desc, id_asc(), SortBySimilarityScore),
                 range,
-                facet_fields,
+                counting,
                 |(_, _, score)| *score,
             ),
             SortOrder::Id => self.collect_by(
@@ -144,7 +251,7 @@ impl CatalogIndex {
                 query,
                 (id_asc(), SortBySimilarityScore),
                 range,
-                facet_fields,
+                counting,
                 |(_, score)| *score,
             ),
             SortOrder::Title => self.collect_by(
@@ -156,7 +263,7 @@ impl CatalogIndex {
                     SortBySimilarityScore,
                 ),
                 range,
-                facet_fields,
+                counting,
                 |(_, _, score)| *score,
             ),
             SortOrder::Changed => self.collect_by(
@@ -171,7 +278,7 @@ impl CatalogIndex {
                     id_asc(),
                 ),
                 range,
-                facet_fields,
+                counting,
                 |(_, score, _)| *score,
             ),
             SortOrder::Quality => self.collect_by(
@@ -186,7 +293,7 @@ impl CatalogIndex {
                     SortBySimilarityScore,
                 ),
                 range,
-                facet_fields,
+                counting,
                 |(_, _, score)| *score,
             ),
             SortOrder::Name => self.collect_by(
@@ -197,7 +304,7 @@ impl CatalogIndex {
                     SortBySimilarityScore,
                 ),
                 range,
-                facet_fields,
+                counting,
                 |(_, score)| *score,
             ),
         }
@@ -209,33 +316,40 @@ impl CatalogIndex {
         query: &dyn Query,
         sort: S,
         range: Range<usize>,
-        facet_fields: &[FacetField],
+        counting: Counting<'_>,
         score_of: fn(&S::SortKey) -> Score,
     ) -> Result<Collected, IndexError>
     where
         S: SortKeyComputer + Send + 'static,
     {
         let top_docs = (!range.is_empty()).then(|| TopDocs::for_doc_range(range).order_by(sort));
-        let mut facet_collectors = MultiCollector::new();
-        let handles: Vec<(FacetField, FruitHandle<FacetCounts>)> = facet_fields
-            .iter()
-            .map(|field| {
-                (
-                    *field,
-                    facet_collectors.add_collector(facet_collector(*field)),
-                )
-            })
-            .collect();
-        let (total, page, mut facet_fruits) = searcher
-            .search(query, &(Count, top_docs, facet_collectors))
-            .map_err(|source| self.tantivy_error("run a search", source))?;
-        let facets = handles
-            .into_iter()
-            .map(|(field, handle)| {
-                let counts = handle.extract(&mut facet_fruits);
-                (field, sorted_counts(&counts, MAX_FACET_VALUES))
-            })
-            .collect();
+        let (count, facet_counter) = match &counting.known {
+            Some(_) => (None, None),
+            None => (
+                Some(Count),
+                (!counting.fields.is_empty()).then(|| FacetCounter::new(counting.fields)),
+            ),
+        };
+        let (total, page, facet_fruits) = if top_docs.is_none() && count.is_none() {
+            (None, None, None)
+        } else {
+            searcher
+                .search(query, &(count, top_docs, facet_counter))
+                .map_err(|source| self.tantivy_error("run a search", source))?
+        };
+        let (total, facets) = match counting.known {
+            Some(known) => (known.total, known.facets),
+            None => {
+                let facets = counting
+                    .fields
+                    .iter()
+                    .copied()
+                    .zip(facet_fruits.unwrap_or_default())
+                    .map(|(field, counts)| (field, sorted_counts(counts, MAX_FACET_VALUES)))
+                    .collect();
+                (total.unwrap_or_default(), facets)
+            }
+        };
         let page = page
             .unwrap_or_default()
             .into_iter()
@@ -333,6 +447,12 @@ fn page_range(searcher: &Searcher, offset: usize, limit: usize) -> Range<usize> 
     start..end
 }
 
+/// What a search counts: the values of `fields`, unless the counts are `known`.
+struct Counting<'a> {
+    fields: &'a [FacetField],
+    known: Option<Counts>,
+}
+
 /// Counts the top-level values of a facet field.
 fn facet_collector(field: FacetField) -> FacetCollector {
     let mut collector = FacetCollector::for_field(field.as_str());
@@ -340,8 +460,8 @@ fn facet_collector(field: FacetField) -> FacetCollector {
     collector
 }
 
-/// By count descending, then value; at most `max` values.
-fn sorted_counts(counts: &FacetCounts, max: usize) -> Vec<FacetCount> {
+/// A `FacetCollector`'s counts by count descending, then value; at most `max` values.
+fn collector_counts(counts: &FacetCounts, max: usize) -> Vec<FacetCount> {
     let mut sorted: Vec<FacetCount> = counts
         .get(Facet::root())
         .map(|(facet, count)| FacetCount {

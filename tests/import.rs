@@ -256,3 +256,160 @@ fn the_stats_command_prints_what_each_index_field_costs() {
         "{text}"
     );
 }
+
+/// One dataset of the staleness test's source, in its first or second version.
+fn harbour_catalogue(title: &str, theme: &str) -> String {
+    format!(
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<https://port.example.org/dataset/noise> a dcat:Dataset ;
+    dct:title "{title}"@en ;
+    dct:description "Sound levels on the quays."@en ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/{theme}> .
+<https://port.example.org/dataset/berths> a dcat:Dataset ;
+    dct:title "Harbour berths"@en ;
+    dct:description "Where ships moor."@en ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/TRAN> .
+"#
+    )
+}
+
+/// `GET path` with extra headers: status, ETag, Last-Modified and body.
+async fn validated_get(
+    app: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, String, String) {
+    let mut request = axum::http::Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = tower::ServiceExt::oneshot(
+        app.clone(),
+        request.body(axum::body::Body::empty()).expect("request"),
+    )
+    .await
+    .expect("responds");
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (tag, modified) = (header("etag"), header("last-modified"));
+    let status = response.status().as_u16();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        tag,
+        modified,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+#[test]
+fn a_reimport_is_served_by_the_next_request_with_new_validators() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = Catalog::open(&dir.path().join("data")).expect("opens");
+    let file = dir.path().join("port.ttl");
+    std::fs::write(&file, harbour_catalogue("Harbour noise", "ENVI")).expect("write");
+    common::import(&catalog, std::slice::from_ref(&file), "port");
+    let app = ldtcat_serve::router(common::app_state(
+        &catalog,
+        ldtcat_serve::SiteSettings::default(),
+    ));
+    let noise = ldtcat_model::record::record_id("https://port.example.org/dataset/noise");
+    let paths = [
+        (format!("/resources/{noise}"), "text/html"),
+        (format!("/resources/{noise}"), "text/turtle"),
+        ("/catalog?page_size=10".to_owned(), "text/turtle"),
+        ("/api/search?q=harbour".to_owned(), "application/json"),
+        ("/search?q=harbour".to_owned(), "text/html"),
+    ];
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let before: Vec<(u16, String, String, String)> = paths
+        .iter()
+        .map(|(path, accept)| {
+            let first = runtime.block_on(validated_get(&app, path, &[("accept", accept)]));
+            assert_eq!(first.0, 200, "{path}");
+            assert!(
+                !first.1.is_empty() && !first.2.is_empty(),
+                "{path}: {first:?}"
+            );
+            // Asked again (the search from the cache): the same answer, a 304 on either
+            // validator, and a full answer for a date before it.
+            let again = runtime.block_on(validated_get(&app, path, &[("accept", accept)]));
+            assert_eq!(
+                (&again.1, &again.2, &again.3),
+                (&first.1, &first.2, &first.3),
+                "{path}"
+            );
+            let by_date = [("accept", *accept), ("if-modified-since", first.2.as_str())];
+            let revalidated = runtime.block_on(validated_get(&app, path, &by_date));
+            assert_eq!((revalidated.0, revalidated.3.as_str()), (304, ""), "{path}");
+            assert_eq!(
+                (&revalidated.1, &revalidated.2),
+                (&first.1, &first.2),
+                "{path}"
+            );
+            let earlier = [
+                ("accept", *accept),
+                ("if-modified-since", "Mon, 01 Jan 2024 00:00:00 GMT"),
+            ];
+            assert_eq!(
+                runtime.block_on(validated_get(&app, path, &earlier)).0,
+                200,
+                "{path}"
+            );
+            // If-None-Match decides when both are sent.
+            let both = [
+                ("accept", *accept),
+                ("if-modified-since", first.2.as_str()),
+                ("if-none-match", "\"other\""),
+            ];
+            assert_eq!(
+                runtime.block_on(validated_get(&app, path, &both)).0,
+                200,
+                "{path}"
+            );
+            first
+        })
+        .collect();
+    let counts: serde_json::Value = serde_json::from_str(&before[3].3).expect("JSON");
+    assert_eq!(counts["total"], 2);
+    assert_eq!(counts["facets"]["theme"].as_array().map(Vec::len), Some(2));
+
+    std::fs::write(&file, harbour_catalogue("Harbour noise levels", "TRAN")).expect("write");
+    let summary = common::import(&catalog, &[file], "port");
+    assert_eq!(summary.totals.updated, 1);
+    for ((path, accept), old) in paths.iter().zip(&before) {
+        let (status, tag, modified, body) =
+            runtime.block_on(validated_get(&app, path, &[("accept", accept)]));
+        assert_eq!(status, 200, "{path}");
+        assert_ne!(tag, old.1, "{path}: a new tag");
+        assert!(body.contains("Harbour noise levels"), "{path}: {body}");
+        let old_date = httpdate::parse_http_date(&old.2).expect("date");
+        let new_date = httpdate::parse_http_date(&modified).expect("date");
+        assert!(new_date > old_date, "{path}: {} then {modified}", old.2);
+        for stale in [
+            ("if-none-match", old.1.as_str()),
+            ("if-modified-since", old.2.as_str()),
+        ] {
+            let asked = runtime.block_on(validated_get(&app, path, &[("accept", accept), stale]));
+            assert_eq!(asked.0, 200, "{path}: {stale:?} names the old answer");
+        }
+    }
+    let counts = runtime.block_on(validated_get(&app, "/api/search?q=harbour", &[]));
+    let counts: serde_json::Value = serde_json::from_str(&counts.3).expect("JSON");
+    let themes = counts["facets"]["theme"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(themes.len(), 1, "{themes:?}");
+    assert_eq!(themes[0]["count"], 2);
+}

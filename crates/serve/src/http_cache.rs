@@ -6,6 +6,14 @@
 //! every request header that chose the answer; a request whose `If-None-Match` names the
 //! current tag is answered `304 Not Modified` without a body.
 //!
+//! They also get a `Last-Modified`: when this server first gave the answer now given to the
+//! same request (URL, `Accept`, `Accept-Language`, whether compressed), kept in a bounded map
+//! by [`ChangeTimes`]. A request without `If-None-Match` whose `If-Modified-Since` is that
+//! time or later is answered `304` as well. Every change of an answer moves its time at least
+//! a second on (even two changes in one second, so that a client holding the first is not
+//! told the second is the same); an answer the map has forgotten, or first given since a
+//! restart, is dated from then, which only costs a client one full answer.
+//!
 //! `Cache-Control` (documented in the README):
 //! - records, catalogue and feed pages, searches: `public, no-cache`: any cache may keep
 //!   them, and asks again with the tag before reusing them (an answer changes with every
@@ -19,11 +27,16 @@
 //! compression, the tag is weak (`W/"…"`), since the bytes then depend on the encoding too
 //! (and weak tags are what `If-None-Match` compares anyway).
 
+use std::num::NonZeroUsize;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use axum::body::{Body, HttpBody as _};
 use axum::extract::Request;
 use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version};
 use axum::middleware::Next;
 use axum::response::Response;
+use lru::LruCache;
 use sha2::{Digest, Sha256};
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
@@ -80,15 +93,92 @@ fn accepts_compression(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The middleware; see the module doc.
-pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
+/// How many answers [`ChangeTimes`] remembers (least recently asked forgotten first).
+const REMEMBERED_ANSWERS: usize = 100_000;
+
+/// When each answer last changed, by what chose it: the served index (tests run several
+/// servers in one process), the URL and the request headers that pick a representation.
+pub(crate) struct ChangeTimes {
+    answers: Mutex<LruCache<String, (String, SystemTime)>>,
+}
+
+impl ChangeTimes {
+    fn new(capacity: usize) -> ChangeTimes {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        ChangeTimes {
+            answers: Mutex::new(LruCache::new(capacity)),
+        }
+    }
+
+    /// The process's map.
+    fn shared() -> &'static ChangeTimes {
+        static SHARED: OnceLock<ChangeTimes> = OnceLock::new();
+        SHARED.get_or_init(|| ChangeTimes::new(REMEMBERED_ANSWERS))
+    }
+
+    /// The `Last-Modified` of the answer tagged `tag` to the request `key`, `now`: the time
+    /// it was first given, or now if it differs from the last one given (whole seconds, at
+    /// least a second after the last one's).
+    fn last_modified(&self, key: String, tag: &str, now: SystemTime) -> SystemTime {
+        let now = whole_seconds(now);
+        let Ok(mut answers) = self.answers.lock() else {
+            return now;
+        };
+        match answers.get_mut(&key) {
+            Some((seen, since)) if seen == tag => *since,
+            Some(entry) => {
+                let changed = now.max(entry.1 + Duration::from_secs(1));
+                *entry = (tag.to_owned(), changed);
+                changed
+            }
+            None => {
+                answers.put(key, (tag.to_owned(), now));
+                now
+            }
+        }
+    }
+}
+
+/// A time to the second below (what an HTTP date says).
+fn whole_seconds(time: SystemTime) -> SystemTime {
+    let seconds = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+/// What picks an answer: the served index, the URL and the negotiated headers.
+fn answer_key(request: &Request, index: usize, weak: bool) -> String {
+    let header_text = |name| {
+        request
+            .headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        "{index:x} {} {weak}\n{}\n{}",
+        request.uri(),
+        header_text(header::ACCEPT),
+        header_text(header::ACCEPT_LANGUAGE)
+    )
+}
+
+/// The middleware; see the module doc. `index` tells the servers of one process apart.
+pub(crate) async fn revalidate(index: usize, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let policy = cache_control(request.uri().path());
     let (Some(policy), true) = (policy, method == Method::GET || method == Method::HEAD) else {
         return next.run(request).await;
     };
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let if_modified_since = request
+        .headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| httpdate::parse_http_date(value).ok());
     let weak = accepts_compression(request.headers());
+    let key = answer_key(&request, index, weak);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::ETAG) {
         return response;
@@ -123,6 +213,10 @@ pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&sent_tag) {
         headers.insert(header::ETAG, value);
     }
+    let last_modified = ChangeTimes::shared().last_modified(key, &tag, SystemTime::now());
+    if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(last_modified)) {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
@@ -136,11 +230,17 @@ pub(crate) async fn revalidate(request: Request, next: Next) -> Response {
     }
     // The compression layer says it on what it compresses; the 304 must say it too.
     add_vary(headers, "Accept-Encoding");
-    if if_none_match.is_some_and(|value| matches_any(&value, &tag)) {
+    // If-Modified-Since counts only without If-None-Match (RFC 9110 § 13.2.2).
+    let not_modified = match if_none_match {
+        Some(value) => matches_any(&value, &tag),
+        None => if_modified_since.is_some_and(|since| last_modified <= since),
+    };
+    if not_modified {
         let mut not_modified = Response::new(Body::empty());
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
         for name in [
             header::ETAG,
+            header::LAST_MODIFIED,
             header::CACHE_CONTROL,
             header::VARY,
             header::CONTENT_LOCATION,
@@ -208,6 +308,41 @@ mod tests {
         assert!(matches_any(&value("*"), &tag));
         assert!(!matches_any(&value("\"x\""), &tag));
         assert!(!matches_any(&value(&entity_tag(b"hello!")), &tag));
+    }
+
+    #[test]
+    fn an_answer_is_dated_from_its_last_change_and_every_change_moves_the_date_on() {
+        let times = ChangeTimes::new(2);
+        let at = |seconds: u64| UNIX_EPOCH + Duration::from_millis(seconds * 1000 + 300);
+        let key = || "page".to_owned();
+        assert_eq!(
+            times.last_modified(key(), "a", at(100)),
+            at(100) - Duration::from_millis(300)
+        );
+        // The same answer keeps its date.
+        assert_eq!(
+            times
+                .last_modified(key(), "a", at(150))
+                .duration_since(UNIX_EPOCH)
+                .ok(),
+            Some(Duration::from_secs(100))
+        );
+        // Another answer is dated now; two changes in one second are a second apart.
+        let b = times.last_modified(key(), "b", at(200));
+        let c = times.last_modified(key(), "c", at(200));
+        assert_eq!(c.duration_since(b).ok(), Some(Duration::from_secs(1)));
+        // Back to an earlier answer: still a change.
+        assert!(times.last_modified(key(), "a", at(200)) > c);
+        // Forgotten (capacity 2): dated from when it is given again.
+        times.last_modified("other".to_owned(), "x", at(300));
+        times.last_modified("third".to_owned(), "y", at(300));
+        assert_eq!(
+            times
+                .last_modified(key(), "a", at(400))
+                .duration_since(UNIX_EPOCH)
+                .ok(),
+            Some(Duration::from_secs(400))
+        );
     }
 
     #[test]

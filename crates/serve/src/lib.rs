@@ -104,8 +104,11 @@ pub fn router(state: AppState) -> Router {
         .merge(records::landing_with_slash())
         .fallback(page_not_found);
     let state = Arc::new(state);
+    let served_index = Arc::as_ptr(&state.index) as usize;
     router
-        .layer(axum::middleware::from_fn(http_cache::revalidate))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            http_cache::revalidate(served_index, request, next)
+        }))
         .layer(http_cache::compression())
         .layer(limits::body_limit())
         .layer(axum::middleware::from_fn_with_state(

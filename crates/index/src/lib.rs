@@ -6,6 +6,7 @@ mod compat;
 mod document;
 mod error;
 mod facet_count;
+mod id_page;
 mod labels;
 mod language;
 mod quality_report;

@@ -20,6 +20,7 @@ use crate::catalog::CatalogIndex;
 use crate::document::SEPARATOR;
 use crate::error::IndexError;
 use crate::facet_count::{sorted_counts, FacetCounter};
+use crate::id_page::{is_id_range_only, IdPage};
 use crate::query::request_query;
 use crate::request::{
     FacetCount, FacetField, SearchHit, SearchRequest, SearchResults, SortOrder, MAX_FACET_VALUES,
@@ -149,6 +150,14 @@ impl CatalogIndex {
         facet_fields: &[FacetField],
         known: Option<Counts>,
     ) -> Result<SearchResults, IndexError> {
+        if facet_fields.is_empty() && is_id_range_only(request) {
+            let IdPage { total, page } = self.id_page(searcher, request)?;
+            return Ok(SearchResults {
+                total,
+                hits: self.hits(searcher, &page)?,
+                facets: Vec::new(),
+            });
+        }
         let query = request_query(&self.parser, &self.fields, request);
         let sort = match request.sort {
             SortOrder::Relevance if !has_text(&request.text) => SortOrder::Modified,
@@ -332,6 +341,13 @@ impl CatalogIndex {
         };
         let (total, page, facet_fruits) = if top_docs.is_none() && count.is_none() {
             (None, None, None)
+        } else if top_docs.is_none() && facet_counter.is_none() {
+            // Counting alone: Tantivy's `Count` asks each segment's query for its count,
+            // without visiting the matches one by one where the query knows it.
+            let total = searcher
+                .search(query, &Count)
+                .map_err(|source| self.tantivy_error("count the matches", source))?;
+            (Some(total), None, None)
         } else {
             searcher
                 .search(query, &(count, top_docs, facet_counter))
@@ -472,6 +488,29 @@ fn collector_counts(counts: &FacetCounts, max: usize) -> Vec<FacetCount> {
     sorted.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     sorted.truncate(max);
     sorted
+}
+
+/// What tests of other modules compare with.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// The total and page of a request by Tantivy's sorting collector (not the dictionaries
+    /// of [`crate::id_page`]).
+    pub(crate) fn collected_by_sorting(
+        catalog: &CatalogIndex,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Result<(usize, Vec<(Score, DocAddress)>), IndexError> {
+        let query = request_query(&catalog.parser, &catalog.fields, request);
+        let range = page_range(searcher, request.offset, request.limit);
+        let counting = Counting {
+            fields: &[],
+            known: None,
+        };
+        let collected = catalog.collect(searcher, query.as_ref(), request.sort, range, counting)?;
+        Ok((collected.total, collected.page))
+    }
 }
 
 #[cfg(test)]

@@ -43,8 +43,13 @@ const WORDS: [&str; 8] = [
 ];
 const THEMES: [&str; 4] = ["ENVI", "TRAN", "ENER", "REGI"];
 const CLIENTS: usize = 50;
-/// Passes over the queries for each in-process figure.
-const ROUNDS: usize = 25;
+/// Passes over the queries for each in-process figure: `LDTCAT_BENCH_ROUNDS`, default 25.
+fn rounds() -> usize {
+    std::env::var("LDTCAT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25)
+}
 
 fn query_strings() -> Vec<String> {
     WORDS
@@ -57,13 +62,14 @@ fn query_strings() -> Vec<String> {
         .collect()
 }
 
-/// Latencies of `call` over every request, `ROUNDS` times, one after the other.
+/// Latencies of `call` over every request, [`rounds`] times, one after the other.
 fn timed(
     requests: &[SearchRequest],
     mut call: impl FnMut(&SearchRequest) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<Duration>> {
-    let mut all = Vec::with_capacity(ROUNDS * requests.len());
-    for _ in 0..ROUNDS {
+    let rounds = rounds();
+    let mut all = Vec::with_capacity(rounds * requests.len());
+    for _ in 0..rounds {
         for request in requests {
             let started = Instant::now();
             call(request)?;
@@ -210,6 +216,7 @@ fn main() -> anyhow::Result<()> {
     );
     assert_eq!(summary.totals.added, n as u64);
 
+    let index_mib = common::disk_mib(&work.path().join("data").join("index"));
     let queries = query_strings();
     let requests = queries
         .iter()
@@ -227,7 +234,7 @@ fn main() -> anyhow::Result<()> {
         assert_eq!(index.raw_tantivy_search(request, &[])?, results.total);
         totals.push(results.total);
     }
-    eprintln!("matches per query: {totals:?}");
+    eprintln!("matches per query: {totals:?}; index on disk: {index_mib:.1} MiB");
 
     let raw_facets = timed(&requests, |request| {
         index.raw_tantivy_search(request, &FacetField::ALL)?;
@@ -251,6 +258,14 @@ fn main() -> anyhow::Result<()> {
     })?;
     let uncached = timed(&requests, |request| {
         index.search_uncached(request, &FacetField::ALL)?;
+        Ok(())
+    })?;
+    let uncached_one_hit = timed(&requests, |request| {
+        let one_hit = SearchRequest {
+            limit: 1,
+            ..request.clone()
+        };
+        index.search_uncached(&one_hit, &FacetField::ALL)?;
         Ok(())
     })?;
     let cached = timed(&requests, |request| {
@@ -355,6 +370,11 @@ fn main() -> anyhow::Result<()> {
         "facet counts alone (and the total): ldtcat's column counter",
         &column_counts,
         format!("{:.2}", per_second(&column_counts) / raw_rate),
+    );
+    row(
+        "ldtcat search, in process, not cached, a page of one hit",
+        &uncached_one_hit,
+        format!("{:.2}", per_second(&uncached_one_hit) / raw_rate),
     );
     row(
         "ldtcat search, in process, not cached (first asked)",

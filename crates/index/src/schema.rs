@@ -14,7 +14,7 @@ use crate::language::{tokenizer_name, DEFAULT_TOKENIZER, STEMMED_LANGUAGES, UNDE
 use crate::request::FacetField;
 
 /// The version of the schema and analysers, written as the payload of every commit.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// The commit payload that marks an index as built with [`SCHEMA_VERSION`] and the
 /// metadata-quality shapes of this build.

@@ -109,7 +109,7 @@ fn main() -> anyhow::Result<()> {
     write_synthetic_file(&file, n)?;
     let catalog = Catalog::open(&work.path().join("data"))?;
     let summary = import_files(&catalog, &[file], "bench", None, None, &|_| {})?;
-    assert_eq!(summary.totals.added, n as u64);
+    assert_eq!(summary.totals.added, n as u64, "{}", summary.render());
     let ids = catalog.store.record_ids()?;
 
     // Where a /catalog page's time goes: the index page in id order, then the documents.

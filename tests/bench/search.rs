@@ -29,19 +29,8 @@ use ldtcat::import::import_files;
 use ldtcat_index::{FacetField, SearchRequest};
 use ldtcat_perf::generate::Generator;
 use ldtcat_perf::shapes::reference_from_file;
+use ldtcat_perf::suite::{SEARCH_THEMES, SEARCH_WORDS};
 
-/// The performance suite's words and themes (`crates/perf/src/suite.rs`).
-const WORDS: [&str; 8] = [
-    "parking",
-    "noise",
-    "luchtkwaliteit",
-    "solaire",
-    "Antwerpen",
-    "Grünflächen",
-    "traffic",
-    "water",
-];
-const THEMES: [&str; 4] = ["ENVI", "TRAN", "ENER", "REGI"];
 const CLIENTS: usize = 50;
 /// Passes over the queries for each in-process figure: `LDTCAT_BENCH_ROUNDS`, default 25.
 fn rounds() -> usize {
@@ -52,9 +41,9 @@ fn rounds() -> usize {
 }
 
 fn query_strings() -> Vec<String> {
-    WORDS
+    SEARCH_WORDS
         .iter()
-        .zip(THEMES.iter().cycle())
+        .zip(SEARCH_THEMES.iter().cycle())
         .map(|(word, theme)| {
             let word: String = form_urlencoded::byte_serialize(word.as_bytes()).collect();
             format!("q={word}&theme=http://publications.europa.eu/resource/authority/data-theme/{theme}")

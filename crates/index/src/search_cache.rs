@@ -238,10 +238,11 @@ mod tests {
     #[test]
     fn answers_stay_within_their_byte_budget() {
         let cache = SearchCache::new();
-        let big = SearchResults {
+        // An answer with `n` publishers of about 300 bytes each.
+        let with_publishers = |n: usize| SearchResults {
             facets: vec![(
                 FacetField::Publisher,
-                (0..20_000)
+                (0..n)
                     .map(|n| FacetCount {
                         value: format!("publisher {n:0>300}"),
                         count: 1,
@@ -250,6 +251,7 @@ mod tests {
             )],
             ..results(1)
         };
+        let big = with_publishers(20_000);
         let bytes = estimated_bytes(&big);
         assert!(bytes > ANSWER_BYTES / 8);
         let keys = Keys::of(&SearchRequest::default(), &FacetField::ALL);
@@ -257,18 +259,7 @@ mod tests {
         assert!(cache.answer(1, &keys).is_none(), "too big to keep");
         assert!(cache.counts(1, &keys).is_some());
 
-        let medium = SearchResults {
-            facets: vec![(
-                FacetField::Publisher,
-                (0..1_000)
-                    .map(|n| FacetCount {
-                        value: format!("publisher {n:0>300}"),
-                        count: 1,
-                    })
-                    .collect(),
-            )],
-            ..results(1)
-        };
+        let medium = with_publishers(1_000);
         for text in 0..200 {
             let request = SearchRequest {
                 text: text.to_string(),

@@ -39,7 +39,8 @@ pub struct Settings {
     pub profile: bool,
 }
 
-const SEARCH_WORDS: [&str; 8] = [
+/// The words of the suite's searches (also the search bench's, `tests/bench/search.rs`).
+pub const SEARCH_WORDS: [&str; 8] = [
     "parking",
     "noise",
     "luchtkwaliteit",
@@ -49,6 +50,8 @@ const SEARCH_WORDS: [&str; 8] = [
     "traffic",
     "water",
 ];
+/// The data themes the facet searches filter by, in turn (EU data-theme codes).
+pub const SEARCH_THEMES: [&str; 4] = ["ENVI", "TRAN", "ENER", "REGI"];
 const CITIES: [&str; 4] = ["Gent", "Perugia", "Zürich", "Antibes"];
 
 fn count_in(stdout: &str, word: &str) -> u64 {
@@ -314,7 +317,7 @@ pub fn run(
     let scenarios: Vec<(&str, &str, Vec<String>)> = vec![
         ("api_search_single", "/api/search, one term", SEARCH_WORDS.iter().map(|w| format!("{base}/api/search?q={w}")).collect()),
         ("api_search_multi", "/api/search, three terms", CITIES.iter().map(|c| format!("{base}/api/search?q=air+quality+{c}")).collect()),
-        ("api_search_facets", "/api/search, one term and a facet filter (facet counts in every answer)", SEARCH_WORDS.iter().zip(["ENVI", "TRAN", "ENER", "REGI"].iter().cycle()).map(|(w, t)| format!("{base}/api/search?q={w}&theme=http://publications.europa.eu/resource/authority/data-theme/{t}")).collect()),
+        ("api_search_facets", "/api/search, one term and a facet filter (facet counts in every answer)", SEARCH_WORDS.iter().zip(SEARCH_THEMES.iter().cycle()).map(|(w, t)| format!("{base}/api/search?q={w}&theme=http://publications.europa.eu/resource/authority/data-theme/{t}")).collect()),
         ("api_search_filtered", "/api/search, filters only (kind, format, bbox, modified since)", CITIES.iter().map(|_| format!("{base}/api/search?kind=dataset&format=http://publications.europa.eu/resource/authority/file-type/CSV&bbox=3,49,8,52&modified_since=2025-03-01T00:00:00Z")).collect()),
         ("html_search", "/search (HTML), one term", SEARCH_WORDS.iter().map(|w| format!("{base}/search?q={w}")).collect()),
         ("resources", "/resources/{id} (HTML)", ids.iter().map(|id| format!("{base}/resources/{id}")).collect()),

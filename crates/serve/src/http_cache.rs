@@ -8,7 +8,7 @@
 //!
 //! They also get a `Last-Modified`: when this server first gave the answer now given to the
 //! same request (URL, `Accept`, `Accept-Language`, whether compressed), kept in a bounded map
-//! by [`ChangeTimes`]. A request without `If-None-Match` whose `If-Modified-Since` is that
+//! per router by [`ChangeTimes`]. A request without `If-None-Match` whose `If-Modified-Since` is that
 //! time or later is answered `304` as well. Every change of an answer moves its time at least
 //! a second on (even two changes in one second, so that a client holding the first is not
 //! told the second is the same); an answer the map has forgotten, or first given since a
@@ -28,7 +28,7 @@
 //! (and weak tags are what `If-None-Match` compares anyway).
 
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, HttpBody as _};
@@ -96,24 +96,23 @@ fn accepts_compression(headers: &HeaderMap) -> bool {
 /// How many answers [`ChangeTimes`] remembers (least recently asked forgotten first).
 const REMEMBERED_ANSWERS: usize = 100_000;
 
-/// When each answer last changed, by what chose it: the served index (tests run several
-/// servers in one process), the URL and the request headers that pick a representation.
+/// When each answer of one router last changed, by what chose it: the URL and the request
+/// headers that pick a representation.
 pub(crate) struct ChangeTimes {
     answers: Mutex<LruCache<String, (String, SystemTime)>>,
 }
 
 impl ChangeTimes {
-    fn new(capacity: usize) -> ChangeTimes {
+    /// The map of one router ([`crate::router`] makes it).
+    pub(crate) fn new() -> ChangeTimes {
+        ChangeTimes::with_capacity(REMEMBERED_ANSWERS)
+    }
+
+    fn with_capacity(capacity: usize) -> ChangeTimes {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         ChangeTimes {
             answers: Mutex::new(LruCache::new(capacity)),
         }
-    }
-
-    /// The process's map.
-    fn shared() -> &'static ChangeTimes {
-        static SHARED: OnceLock<ChangeTimes> = OnceLock::new();
-        SHARED.get_or_init(|| ChangeTimes::new(REMEMBERED_ANSWERS))
     }
 
     /// The `Last-Modified` of the answer tagged `tag` to the request `key`, `now`: the time
@@ -145,8 +144,8 @@ fn whole_seconds(time: SystemTime) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(seconds)
 }
 
-/// What picks an answer: the served index, the URL and the negotiated headers.
-fn answer_key(request: &Request, index: usize, weak: bool) -> String {
+/// What picks an answer: the URL and the negotiated headers.
+fn answer_key(request: &Request, weak: bool) -> String {
     let header_text = |name| {
         request
             .headers()
@@ -157,15 +156,15 @@ fn answer_key(request: &Request, index: usize, weak: bool) -> String {
             .join(",")
     };
     format!(
-        "{index:x} {} {weak}\n{}\n{}",
+        "{} {weak}\n{}\n{}",
         request.uri(),
         header_text(header::ACCEPT),
         header_text(header::ACCEPT_LANGUAGE)
     )
 }
 
-/// The middleware; see the module doc. `index` tells the servers of one process apart.
-pub(crate) async fn revalidate(index: usize, request: Request, next: Next) -> Response {
+/// The middleware; see the module doc. `times` is the router's [`ChangeTimes`].
+pub(crate) async fn revalidate(times: Arc<ChangeTimes>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let policy = cache_control(request.uri().path());
     let (Some(policy), true) = (policy, method == Method::GET || method == Method::HEAD) else {
@@ -178,7 +177,7 @@ pub(crate) async fn revalidate(index: usize, request: Request, next: Next) -> Re
         .and_then(|value| value.to_str().ok())
         .and_then(|value| httpdate::parse_http_date(value).ok());
     let weak = accepts_compression(request.headers());
-    let key = answer_key(&request, index, weak);
+    let key = answer_key(&request, weak);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::ETAG) {
         return response;
@@ -213,7 +212,7 @@ pub(crate) async fn revalidate(index: usize, request: Request, next: Next) -> Re
     if let Ok(value) = HeaderValue::from_str(&sent_tag) {
         headers.insert(header::ETAG, value);
     }
-    let last_modified = ChangeTimes::shared().last_modified(key, &tag, SystemTime::now());
+    let last_modified = times.last_modified(key, &tag, SystemTime::now());
     if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(last_modified)) {
         headers.insert(header::LAST_MODIFIED, value);
     }
@@ -312,7 +311,7 @@ mod tests {
 
     #[test]
     fn an_answer_is_dated_from_its_last_change_and_every_change_moves_the_date_on() {
-        let times = ChangeTimes::new(2);
+        let times = ChangeTimes::with_capacity(2);
         let at = |seconds: u64| UNIX_EPOCH + Duration::from_millis(seconds * 1000 + 300);
         let key = || "page".to_owned();
         assert_eq!(

@@ -104,10 +104,10 @@ pub fn router(state: AppState) -> Router {
         .merge(records::landing_with_slash())
         .fallback(page_not_found);
     let state = Arc::new(state);
-    let served_index = Arc::as_ptr(&state.index) as usize;
+    let change_times = Arc::new(http_cache::ChangeTimes::new());
     router
         .layer(axum::middleware::from_fn(move |request, next| {
-            http_cache::revalidate(served_index, request, next)
+            http_cache::revalidate(Arc::clone(&change_times), request, next)
         }))
         .layer(http_cache::compression())
         .layer(limits::body_limit())

@@ -92,17 +92,25 @@ pub async fn send(
     app: &axum::Router,
     request: axum::http::Request<axum::body::Body>,
 ) -> (axum::http::StatusCode, String) {
+    let (status, _, body) = send_for_headers(app, request).await;
+    (status, body)
+}
+
+/// [`send`], with the answer's headers.
+pub async fn send_for_headers(
+    app: &axum::Router,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let response = app.clone().oneshot(request).await.expect("responds");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.expect("body").to_bytes();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
 }
 
 /// `GET path` with `Accept: accept` through the router: the body as text; the answer must

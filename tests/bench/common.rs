@@ -40,3 +40,28 @@ pub fn write_synthetic_file(path: &Path, n: usize) -> anyhow::Result<()> {
     std::io::Write::flush(&mut writer)?;
     Ok(())
 }
+
+/// The state that serves a benchmark's catalogue at `public_base_url`: default SPARQL limits
+/// with 4 query slots, no harvest control.
+pub fn app_state(
+    catalog: &ldtcat::catalog::Catalog,
+    public_base_url: String,
+) -> ldtcat_serve::AppState {
+    ldtcat_serve::AppState {
+        dsp: ldtcat_serve::DspSettings::default(),
+        harvest: None,
+        sparql: ldtcat_serve::SparqlService::new(
+            catalog.store.oxigraph().clone(),
+            ldtcat_serve::SparqlLimits::default(),
+            4,
+        ),
+        store: catalog.store.clone(),
+        index: std::sync::Arc::clone(&catalog.index),
+        labels: ldtcat_serve::Labels::new(std::sync::Arc::clone(&catalog.index)),
+        rules: std::sync::Arc::clone(&catalog.rules),
+        site: ldtcat_serve::SiteSettings {
+            public_base_url,
+            ..ldtcat_serve::SiteSettings::default()
+        },
+    }
+}

@@ -95,23 +95,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let base = format!("http://{}", listener.local_addr()?);
-    let state = ldtcat_serve::AppState {
-        dsp: ldtcat_serve::DspSettings::default(),
-        labels: ldtcat_serve::Labels::new(Arc::clone(&catalog.index)),
-        harvest: None,
-        sparql: ldtcat_serve::SparqlService::new(
-            catalog.store.oxigraph().clone(),
-            ldtcat_serve::SparqlLimits::default(),
-            4,
-        ),
-        store: catalog.store.clone(),
-        index: Arc::clone(&catalog.index),
-        rules: Arc::clone(&catalog.rules),
-        site: ldtcat_serve::SiteSettings {
-            public_base_url: base.clone(),
-            ..ldtcat_serve::SiteSettings::default()
-        },
-    };
+    let state = common::app_state(&catalog, base.clone());
     runtime.spawn(ldtcat_serve::serve_with_shutdown(
         listener,
         state,

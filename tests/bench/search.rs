@@ -273,23 +273,7 @@ fn main() -> anyhow::Result<()> {
     let ldtcat_address = server.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
-        let state = ldtcat_serve::AppState {
-            dsp: ldtcat_serve::DspSettings::default(),
-            harvest: None,
-            sparql: ldtcat_serve::SparqlService::new(
-                catalog.store.oxigraph().clone(),
-                ldtcat_serve::SparqlLimits::default(),
-                4,
-            ),
-            store: catalog.store.clone(),
-            index: Arc::clone(&catalog.index),
-            labels: ldtcat_serve::Labels::new(Arc::clone(&catalog.index)),
-            rules: Arc::clone(&catalog.rules),
-            site: ldtcat_serve::SiteSettings {
-                public_base_url: format!("http://{address}"),
-                ..ldtcat_serve::SiteSettings::default()
-            },
-        };
+        let state = common::app_state(&catalog, format!("http://{address}"));
         tokio::spawn(ldtcat_serve::serve_with_shutdown(
             listener,
             state,
